@@ -34,3 +34,10 @@ def year_of(absolute: int) -> int:
 def fractional_year(absolute: int) -> float:
     """Mid-month as a decimal year, so annual figures (placed at mid-year) interpolate to the right month."""
     return absolute / 12 + 1 / 24
+
+
+def seasonal_factor(absolute: int, peak_month: float, amplitude: float) -> float:
+    """1 + amplitude * cos(2*pi*(m - peak)/12): a smooth annual cycle peaking in ``peak_month``."""
+    import math
+
+    return 1.0 + amplitude * math.cos(2 * math.pi * (calendar_month(absolute) - peak_month) / 12)

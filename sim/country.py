@@ -1,0 +1,187 @@
+"""Origin-country profiles: the structural facts of a sending country, read from ``scenarios/countries/*.toml``.
+
+A profile holds sizes (population, resident labour force, migrant stock, banned stock), the GDP path, home wages,
+household size, the regional split and the destination split, each with its source. It may also override registry
+defaults in a ``[parameters]`` table (for example no patent fee for citizens of Eurasian Economic Union members).
+"""
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim import parameters
+
+COUNTRIES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "countries"
+
+FACTS = (
+    "local_currency_per_usd", "household_size", "migrant_household_share", "home_wage_usd", "poverty_line_usd",
+    "male_share_migrants", "male_share_home_labour_force", "labour_force_entrants_per_year", "entrant_growth",
+    "entry_age", "upper_working_age", "destination_share_russia", "destination_share_kazakhstan",
+    "destination_share_other", "irregular_share_russia",
+)
+SERIES = ("population", "labour_force_home", "migrant_stock", "gdp_usd_bn", "banned_stock")
+REGION_KEYS = ("names", "population_share", "migrant_share", "relative_wage")
+
+
+class ProfileError(ValueError):
+    """A profile file is malformed. The message starts with the key path."""
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    name: str
+    display_name: str
+    currency: str
+    path: Path
+    facts: dict[str, float]
+    entrants_year: int
+    series: dict[str, tuple[np.ndarray, np.ndarray]]
+    region_names: tuple[str, ...]
+    region_population_share: np.ndarray
+    region_migrant_share: np.ndarray
+    region_relative_wage: np.ndarray
+    parameter_overrides: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def at(self, series: str, year: float) -> float:
+        """Linear interpolation between annual points placed at mid-year; beyond the ends, the growth rate of the
+        last (or first) two points continues."""
+        years, values = self.series[series]
+        t = year - 0.5
+        if t <= years[0]:
+            rate = (values[1] / values[0]) ** (1 / (years[1] - years[0])) if len(years) > 1 else 1.0
+            return float(values[0] * rate ** (t - years[0]))
+        if t >= years[-1]:
+            rate = (values[-1] / values[-2]) ** (1 / (years[-1] - years[-2])) if len(years) > 1 else 1.0
+            return float(values[-1] * rate ** (t - years[-1]))
+        return float(np.interp(t, years, values))
+
+    def entrants_per_year(self, year: float) -> float:
+        return self.facts["labour_force_entrants_per_year"] * (1 + self.facts["entrant_growth"]) ** (
+            year - self.entrants_year)
+
+    @property
+    def destination_shares(self) -> np.ndarray:
+        return np.array([self.facts["destination_share_russia"], self.facts["destination_share_kazakhstan"],
+                         self.facts["destination_share_other"]])
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in COUNTRIES_DIR.glob("*.toml"))
+
+
+def _number(table, key, where):
+    value = table.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ProfileError(f"{where}.{key}: expected a finite number, got {value!r}")
+    return float(value)
+
+
+def _share_vector(values, n, where, total=None):
+    if not isinstance(values, list) or len(values) != n:
+        raise ProfileError(f"{where}: expected a list of {n} numbers")
+    arr = np.array([_number({"v": v}, "v", where) for v in values])
+    if (arr < 0).any():
+        raise ProfileError(f"{where}: values must be >= 0")
+    if total is not None and abs(arr.sum() - total) > 0.02:
+        raise ProfileError(f"{where}: shares must sum to 1, got {arr.sum():.3f}")
+    return arr / arr.sum() if total is not None else arr
+
+
+def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
+    """Load a profile by name (``kyrgyzstan``) or path. Raises ProfileError (a ValueError) naming file and key."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = COUNTRIES_DIR / f"{name_or_path}.toml"
+        if not path.exists():
+            raise ProfileError(f"country: unknown country profile '{name_or_path}'"
+                               f"{parameters.suggest(str(name_or_path), available())}; "
+                               f"available: {', '.join(available())}")
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ProfileError(f"{path}: cannot read: {error.strerror}") from None
+
+    def fail(message):
+        raise ProfileError(f"{path}: {message}")
+
+    try:
+        meta = data["country"]
+        facts, sources = {}, {}
+        for key in FACTS:
+            entry = data.get("facts", {}).get(key)
+            if not isinstance(entry, dict):
+                fail(f"facts.{key}: missing")
+            facts[key] = _number(entry, "value", f"facts.{key}")
+            if not entry.get("source"):
+                fail(f"facts.{key}.source: every figure needs a source")
+            sources[f"facts.{key}"] = entry["source"]
+        if abs(facts["destination_share_russia"] + facts["destination_share_kazakhstan"]
+               + facts["destination_share_other"] - 1) > 0.02:
+            fail("facts.destination_share_*: shares must sum to 1")
+        series = {}
+        for key in SERIES:
+            entry = data.get("series", {}).get(key)
+            if not isinstance(entry, dict) or not entry.get("points"):
+                fail(f"series.{key}.points: missing")
+            if not entry.get("source"):
+                fail(f"series.{key}.source: every series needs a source")
+            points = entry["points"]
+            years = np.array([_number({"v": p[0]}, "v", f"series.{key}.points") for p in points])
+            values = np.array([_number({"v": p[1]}, "v", f"series.{key}.points") for p in points])
+            if (np.diff(years) <= 0).any() or (values <= 0).any():
+                fail(f"series.{key}.points: years must increase and values be positive")
+            series[key] = (years, values)
+            sources[f"series.{key}"] = entry["source"]
+        regions = data.get("regions", {})
+        names = regions.get("names")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            fail("regions.names: expected a list of region names")
+        n = len(names)
+        overrides = {}
+        for key, value in data.get("parameters", {}).items():
+            try:
+                overrides[key] = parameters.check_value(key, value)
+            except ValueError as error:
+                fail(f"parameters.{error}")
+        return CountryProfile(
+            name=meta["name"], display_name=meta.get("display_name", meta["name"]),
+            currency=meta.get("currency", "local"), path=path, facts=facts,
+            entrants_year=int(data["facts"]["labour_force_entrants_per_year"].get("year", 2019)),
+            series=series, region_names=tuple(names),
+            region_population_share=_share_vector(regions.get("population_share"), n,
+                                                  "regions.population_share", total=1.0),
+            region_migrant_share=_share_vector(regions.get("migrant_share"), n, "regions.migrant_share", total=1.0),
+            region_relative_wage=_share_vector(regions.get("relative_wage"), n, "regions.relative_wage"),
+            parameter_overrides=overrides, sources=sources,
+        )
+    except KeyError as error:
+        fail(f"{error.args[0]}: missing")
+    except ProfileError as error:
+        message = str(error)
+        raise ProfileError(message if message.startswith(str(path)) else f"{path}: {message}") from None
+
+
+CALIBRATED_DIR = COUNTRIES_DIR.parent / "calibrated"
+
+
+def calibrated_parameters(name: str) -> dict[str, float]:
+    """The parameter estimates written by ``run.py calibrate`` for this country, or {} if it has none."""
+    path = CALIBRATED_DIR / f"{name}.toml"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    values = {}
+    for key, value in data.get("parameters", {}).items():
+        try:
+            values[key] = parameters.check_value(key, value)
+        except ValueError as error:
+            raise ProfileError(f"{path}: parameters.{error}") from None
+    return values

@@ -1,0 +1,63 @@
+"""Demography (DESIGN §3, step 7): people age a month; at the upper working age they leave the model; young people
+enter the home labour market.
+
+Entrants follow the country profile (about 110,000 a year in Tajikistan in 2019, growing with the population at
+1.94% a year). The monthly number is the whole-number part of the cumulative expected inflow, so every scenario
+with the same start and scale gets the same entrants in the same rows (common random numbers). An entrant joins a
+random household of a region drawn by population share; their contacts are set by the network mechanism.
+"""
+
+import numpy as np
+from numba import njit
+
+from sim import random_streams as rs
+from sim import tally as t
+from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_SHARES, expected_entrants
+
+_SKILL_CUMULATIVE = np.cumsum(SKILL_SHARES)
+
+
+def entrants_due(profile, scale, first_month, month) -> int:
+    """Entrants in ``month`` for a run whose first month is ``first_month`` (whole agents)."""
+    before = expected_entrants(profile, scale, first_month, month - first_month)
+    through = expected_entrants(profile, scale, first_month, month - first_month + 1)
+    return int(np.floor(through)) - int(np.floor(before))
+
+
+@njit(cache=True, inline="always")
+def _pick(cumulative, u):
+    for index in range(cumulative.shape[0]):
+        if u < cumulative[index]:
+            return index
+    return cumulative.shape[0] - 1
+
+
+@njit(cache=True, inline="always")
+def age(people, i, exit_age_months, tally):
+    """A month older; at the upper working age the person leaves the model."""
+    where = people.location[i]
+    people.age_months[i] += 1
+    people.spell_months[i] += 1
+    if where == RUSSIA or where == KAZAKHSTAN or where == OTHER:
+        people.experience_months[i] += 1
+    if people.age_months[i] >= exit_age_months:
+        if where != HOME:
+            tally[t.RETIREMENTS_ABROAD] += 1
+        people.location[i] = GONE
+        people.employed[i] = False
+        tally[t.RETIREMENTS] += 1
+
+
+@njit(cache=True, inline="always")
+def enter(people, i, entry_age_months, female_share, region_cumulative, household_order, household_starts, keys):
+    """Fill the vacant row ``i`` with a young person entering the labour market at home, jobless."""
+    key = keys[rs.ENTRANT]
+    people.location[i] = HOME
+    people.age_months[i] = entry_age_months
+    people.female[i] = rs.uniform(key, 4 * i) < female_share
+    region = _pick(region_cumulative, rs.uniform(key, 4 * i + 1))
+    people.region[i] = region
+    start, stop = household_starts[region], household_starts[region + 1]
+    people.household[i] = household_order[start + int(rs.uniform(key, 4 * i + 2) * (stop - start))]
+    people.skill[i] = _pick(_SKILL_CUMULATIVE, rs.uniform(key, 4 * i + 3))
+    people.contacts[i, :] = -1

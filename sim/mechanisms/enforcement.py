@@ -1,0 +1,55 @@
+"""Enforcement in Russia: police checks, fines and extortion, detention and expulsion with an entry ban, and
+expulsion from the 'controlled persons' register (DESIGN §3, step 2).
+
+Each month a migrant in Russia is checked with chance ``raid_intensity``. A check aggrieves. An irregular migrant
+who is checked is expelled with chance ``expulsion_given_irregular``; otherwise the check may cost a fine or a
+bribe. Independently, a person on the register is expelled with chance ``register_expulsion_prob``. Expulsion
+means deportation home, loss of part of one's savings and a re-entry ban of ``entry_ban_months`` (Federal Law
+114-FZ art. 27).
+"""
+
+from numba import njit
+
+from sim import random_streams as rs
+from sim import tally as t
+from sim.mechanisms.grievance import aggrieve
+from sim.mechanisms.returns import arrive_home
+
+
+@njit(cache=True, inline="always")
+def expulsion_prob(irregular, expulsion_given_irregular):
+    return expulsion_given_irregular if irregular else 0.0
+
+
+def deportation_risk_pct(v, irregular_share, register_share_of_irregular) -> float:
+    """Expected monthly chance of deportation, in percent, for someone arriving in Russia now (used by departures)."""
+    per_irregular = v.raid_intensity * v.expulsion_given_irregular + \
+        register_share_of_irregular * v.register_expulsion_prob
+    return 100.0 * irregular_share * per_irregular
+
+
+@njit(cache=True, inline="always")
+def update(people, households, i, v, month, keys, tally):
+    """For a person in Russia; returns True if the person was deported."""
+    expel = False
+    if rs.uniform(keys[rs.CHECK], i) < v.raid_intensity:
+        tally[t.CHECKS] += 1
+        people.grievance[i] = aggrieve(people.grievance[i], v.grievance_check)
+        u = rs.uniform(keys[rs.CHECK_OUTCOME], i)
+        p_expel = expulsion_prob(not people.documented[i], v.expulsion_given_irregular)
+        if u < p_expel:
+            expel = True
+        elif u < p_expel + (1.0 - p_expel) * v.extortion_prob:
+            tally[t.EXTORTIONS] += 1
+            people.net_usd[i] -= v.extortion_rub / v.rub_per_usd
+            people.grievance[i] = aggrieve(people.grievance[i], v.grievance_extortion)
+    if not expel and people.on_register[i] and rs.uniform(keys[rs.REGISTER_EXPULSION], i) < \
+            v.register_expulsion_prob:
+        expel = True
+        tally[t.REGISTER_EXPULSIONS] += 1
+    if expel:
+        tally[t.DEPORTATIONS] += 1
+        people.ban_until[i] = month + int(v.entry_ban_months)
+        people.grievance[i] = aggrieve(people.grievance[i], v.grievance_deportation)
+        arrive_home(people, households, i, month, True, 1.0 - v.deportation_savings_loss)
+    return expel

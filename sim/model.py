@@ -1,0 +1,118 @@
+"""``MigrationModel``: the Mesa model of Tajik labour migration, remittances and their consequences at home.
+
+    from sim import MigrationModel
+    m = MigrationModel(scale=100, rng=1)   # scale = real persons per agent; 1 means 1:1
+    m.run_for(12)                          # one step is one calendar month
+    df = m.results()                       # one row per month, a 'date' column, outputs in real-world units
+
+Parameters resolve in this order: registry defaults, the country profile's overrides, the country's calibrated
+estimates (``scenarios/calibrated/<country>.toml``, unless ``calibrated=False``), then ``params`` and keyword
+overrides. Levers can be given a timeline with ``shocks`` (see ``sim.timeline``).
+
+Before the start date the model runs ``spinup_months`` unreported months with the levers held at their start
+values, so that states without a data source (grievance, savings, the register, unemployment spells) settle.
+"""
+
+import math
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import country, outputs, parameters
+from sim.calendar import format_month, parse_month
+from sim.random_streams import master_key
+from sim.timeline import Shock, Timeline
+
+ENGINES = ("fast", "reference")
+MIN_AGENTS = 200
+
+
+class MigrationModel(mesa.Model):
+    def __init__(self, scale: float = 100.0, start: str = "2025-01", *, engine: str = "fast",
+                 country_profile: str = "tajikistan", params: dict | None = None, shocks=(),
+                 calibrated: bool = True, spinup_months: int = 12, capacity_months: int = 120, rng=None,
+                 **overrides):
+        super().__init__(rng=rng)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
+            raise ValueError(f"scale: must be a positive number of persons per agent, got {scale!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"engine: unknown engine '{engine}'{parameters.suggest(str(engine), ENGINES)}; "
+                             f"choose from {', '.join(ENGINES)}")
+        if not isinstance(spinup_months, int) or spinup_months < 0:
+            raise ValueError(f"spinup_months: must be a whole number >= 0, got {spinup_months!r}")
+        self.scale = float(scale)
+        self.engine_name = engine
+        self.profile = country.load(country_profile)
+        chosen = dict(self.profile.parameter_overrides)
+        if calibrated:
+            chosen.update(country.calibrated_parameters(self.profile.name))
+        chosen.update(params or {})
+        chosen.update(overrides)
+        self.values = parameters.resolve(chosen)
+        self.start_month = parse_month(start)
+        self.first_month = self.start_month - spinup_months
+        self.shocks = tuple(s if isinstance(s, Shock) else Shock(**s) for s in shocks)
+        self.timeline = Timeline(self.values, self.shocks, first_month=self.start_month)
+        self.master_key = master_key(self.rng)
+        self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))
+        self.month_index = 0
+        self.metrics: dict = {}
+        self._risk_reference = None
+        if engine == "fast":
+            from sim.engine_fast import FastEngine
+
+            self.engine = FastEngine(self, capacity_months + spinup_months)
+        else:
+            from sim.reference import ReferenceEngine
+
+            self.engine = ReferenceEngine(self)
+        if self.engine.agents < MIN_AGENTS:
+            raise ValueError(f"scale: {scale:g} persons per agent leaves only {self.engine.agents} agents; "
+                             f"use a scale that gives at least {MIN_AGENTS}")
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"date": lambda m: m.metrics["date"],
+                             **{name: (lambda m, name=name: m.metrics[name]) for name in outputs.NAMES}})
+        for month in range(self.first_month, self.start_month):
+            self.engine.step(month, self.lever_values(month))
+
+    @property
+    def month(self) -> int:
+        """The absolute calendar month the next step will simulate."""
+        return self.start_month + self.month_index
+
+    @property
+    def date(self) -> str:
+        return format_month(self.month)
+
+    def lever_values(self, month: int):
+        values = dict(self.values)
+        values.update(self.timeline.values_at(month))
+        return parameters.Values(**values)
+
+    def step(self):
+        month = self.month
+        v = self.lever_values(month)
+        raw = self.engine.step(month, v)
+        if self._risk_reference is None:
+            self._risk_reference = outputs.risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
+        self.metrics = {"date": format_month(month),
+                        **outputs.assemble(raw, self.scale, v, raw["gdp_usd_bn"], self._risk_reference)}
+        self.datacollector.collect(self)
+        self.month_index += 1
+
+    def results(self) -> pd.DataFrame:
+        """One row per simulated month: ``date`` and every output in ``sim.outputs``, in real-world units."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        columns = ["date", *outputs.NAMES]
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        frame = frame[columns]
+        frame[list(outputs.NAMES)] = frame[list(outputs.NAMES)].astype(np.float64)
+        return frame
+
+    def levers(self) -> pd.DataFrame:
+        """The lever values of every simulated month."""
+        months = range(self.start_month, self.month)
+        rows = [{"date": format_month(m), **self.timeline.values_at(m)} for m in months]
+        return pd.DataFrame(rows, columns=["date", *parameters.LEVERS])

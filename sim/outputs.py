@@ -1,0 +1,122 @@
+"""The model's outputs, declared once: name, unit and meaning. ``assemble`` turns an engine's raw monthly counts
+(in agents) into outputs in real-world units, so both engines report identically whatever the scale.
+
+Rates whose group is empty are reported as 0, never NaN.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    unit: str
+    description: str
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("population", "persons", "Economically active population: resident labour force plus migrants abroad"),
+    Output("migrants_abroad", "persons", "Migrants abroad at the end of the month, all destinations"),
+    Output("migrants_abroad_russia", "persons", "Migrants in Russia"),
+    Output("migrants_abroad_kazakhstan", "persons", "Migrants in Kazakhstan"),
+    Output("migrants_abroad_other", "persons", "Migrants in other destinations (UK seasonal, South Korea, Gulf)"),
+    Output("migrants_documented", "persons", "Migrants abroad with valid documents (patent and registration)"),
+    Output("migrants_irregular", "persons", "Migrants abroad without valid documents"),
+    Output("departures", "persons/month", "People who left home for work abroad this month"),
+    Output("departures_russia", "persons/month", "Departures to Russia"),
+    Output("returns_voluntary", "persons/month", "Voluntary returns home"),
+    Output("deportations", "persons/month", "Expulsions from Russia, after police checks or from the register"),
+    Output("register_expulsions", "persons/month", "Expulsions of people on the controlled-persons register"),
+    Output("entry_refusals", "persons/month", "Would-be migrants refused at the Russian border"),
+    Output("new_bans", "persons/month", "New Russian entry bans: deportations plus in-absentia overstay bans"),
+    Output("banned_stock", "persons", "People with a Russian entry ban in force"),
+    Output("register_stock", "persons", "People in Russia on the controlled-persons register"),
+    Output("naturalisations", "persons/month", "Migrants who took Russian citizenship and left the migrant stock"),
+    Output("police_checks", "checks/month", "Police checks of migrants in Russia"),
+    Output("remittances_usd", "USD/month", "Remittances received, formal plus informal, net of transfer fees"),
+    Output("remittances_formal_usd", "USD/month", "Remittances through banks and money-transfer systems"),
+    Output("remittances_informal_usd", "USD/month", "Remittances through informal channels (missed by statistics)"),
+    Output("remittances_pct_gdp", "% of GDP", "Monthly remittances times 12, over annual GDP"),
+    Output("remittance_per_migrant_usd", "USD/month", "Remittances per migrant abroad"),
+    Output("households_receiving_share", "share", "Households that received a remittance this month"),
+    Output("household_poverty_rate", "share", "Households whose 12-month average income per member is below the "
+                                              "poverty line"),
+    Output("home_labour_force", "persons", "Resident labour force (people at home, employed or looking for work)"),
+    Output("home_employed", "persons", "Employed at home"),
+    Output("home_unemployed", "persons", "Jobless and looking for work at home"),
+    Output("unemployment_rate", "share", "ILO-style unemployment rate at home, excluding people abroad"),
+    Output("youth_unemployment_rate", "share", "Unemployment rate at home among ages 18-29"),
+    Output("returnee_unemployment_rate", "share", "Unemployment rate among people who returned within 12 months"),
+    Output("home_job_capacity", "jobs", "Domestic job capacity (filled jobs plus vacancies)"),
+    Output("home_job_finding_rate", "share/month", "Chance that a jobless person at home found work this month"),
+    Output("labour_force_entrants", "persons/month", "Young people entering the labour market"),
+    Output("retirements", "persons/month", "People leaving the model at the upper working age"),
+    Output("risk_index", "index (first month = 100)", "Weighted sum of the two aggregate risk conditions, "
+                                                      "relative to the first reported month (docs/ethics.md)"),
+    Output("risk_abroad_precarity", "persons", "Young men abroad who are irregular, isolated and aggrieved"),
+    Output("risk_home_idleness", "persons", "Young returnees at home, long jobless, aggrieved, in households "
+                                            "whose income fell"),
+    Output("at_risk_per_100k", "per 100,000", "People in either risk condition per 100,000 of the population"),
+    Output("mean_grievance", "index 0-1", "Mean grievance of the population"),
+)
+NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
+BY_NAME = {o.name: o for o in OUTPUTS}
+
+
+def _rate(part, whole):
+    return part / whole if whole > 0 else 0.0
+
+
+def risk_value(v, abroad_precarity, home_idleness_weighted):
+    """Unnormalised risk level in agents; one agent is added so the ratio stays defined when both are zero."""
+    return v.risk_weight_abroad * abroad_precarity + v.risk_weight_home * home_idleness_weighted + 1.0
+
+
+def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: float) -> dict:
+    s = scale
+    abroad = raw["abroad_russia"] + raw["abroad_kazakhstan"] + raw["abroad_other"]
+    remittances = (raw["remittances_formal_usd"] + raw["remittances_informal_usd"]) * s
+    jobless = raw["home_jobless"]
+    return {
+        "population": raw["population"] * s,
+        "migrants_abroad": abroad * s,
+        "migrants_abroad_russia": raw["abroad_russia"] * s,
+        "migrants_abroad_kazakhstan": raw["abroad_kazakhstan"] * s,
+        "migrants_abroad_other": raw["abroad_other"] * s,
+        "migrants_documented": raw["documented_abroad"] * s,
+        "migrants_irregular": (abroad - raw["documented_abroad"]) * s,
+        "departures": (raw["departures_russia"] + raw["departures_kazakhstan"] + raw["departures_other"]) * s,
+        "departures_russia": raw["departures_russia"] * s,
+        "returns_voluntary": raw["returns_voluntary"] * s,
+        "deportations": raw["deportations"] * s,
+        "register_expulsions": raw["register_expulsions"] * s,
+        "entry_refusals": raw["entry_refusals"] * s,
+        "new_bans": (raw["deportations"] + raw["overstay_bans"]) * s,
+        "banned_stock": raw["banned"] * s,
+        "register_stock": raw["on_register"] * s,
+        "naturalisations": raw["naturalisations"] * s,
+        "police_checks": raw["checks"] * s,
+        "remittances_usd": remittances,
+        "remittances_formal_usd": raw["remittances_formal_usd"] * s,
+        "remittances_informal_usd": raw["remittances_informal_usd"] * s,
+        "remittances_pct_gdp": 100.0 * remittances * 12 / (gdp_usd_bn * 1e9),
+        "remittance_per_migrant_usd": _rate(remittances, abroad * s),
+        "households_receiving_share": _rate(raw["households_receiving"], raw["households"]),
+        "household_poverty_rate": _rate(raw["households_poor"], raw["households"]),
+        "home_labour_force": raw["home_labour_force"] * s,
+        "home_employed": (raw["home_labour_force"] - jobless) * s,
+        "home_unemployed": jobless * s,
+        "unemployment_rate": _rate(jobless, raw["home_labour_force"]),
+        "youth_unemployment_rate": _rate(raw["youth_jobless"], raw["youth"]),
+        "returnee_unemployment_rate": _rate(raw["returnees_jobless"], raw["returnees"]),
+        "home_job_capacity": raw["home_job_capacity"] * s,
+        "home_job_finding_rate": raw["home_job_finding_rate"],
+        "labour_force_entrants": raw["entrants"] * s,
+        "retirements": raw["retirements"] * s,
+        "risk_index": 100.0 * risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
+        / risk_reference,
+        "risk_abroad_precarity": raw["abroad_precarity"] * s,
+        "risk_home_idleness": raw["home_idleness"] * s,
+        "at_risk_per_100k": 1e5 * _rate(raw["abroad_precarity"] + raw["home_idleness"], raw["population"]),
+        "mean_grievance": _rate(raw["grievance_total"], raw["population"]),
+    }
