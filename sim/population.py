@@ -58,7 +58,7 @@ Households = namedtuple("Households", list(HOUSEHOLD_COLUMNS))
 
 # Assumed, not sourced: skill mix of the labour force (low, medium, high) and its wage multipliers.
 SKILL_SHARES = np.array([0.45, 0.45, 0.10])
-SKILL_WAGE = np.array([0.8, 1.0, 1.35], dtype=np.float64)
+SKILL_WAGE = np.array([0.8, 1.05, 1.5], dtype=np.float64)  # mean about 1 under SKILL_SHARES
 # Assumed: about a quarter of men at home have worked abroad before (most Tajik migrants are circular).
 HOME_EXPERIENCED_SHARE_MALE, HOME_EXPERIENCED_SHARE_FEMALE = 0.25, 0.03
 # Assumed: share of migrants with a job on any given day; the model settles its own rate within months.
@@ -183,6 +183,12 @@ def synthesise(profile, values: dict, scale: float, start_month: int, rng: np.ra
         candidates = np.flatnonzero(experienced_home)
     banned = rng.choice(candidates, n_banned, replace=False) if n_banned else np.array([], dtype=np.int64)
     people.ban_until[banned] = start_month + rng.integers(1, int(values["entry_ban_months"]) + 1, banned.size)
+    # Assumed: experienced people at home came back within the last five years; the banned were deported when
+    # their ban began.
+    back = np.flatnonzero(experienced_home)
+    people.returned_month[back] = start_month - rng.integers(1, 61, back.size)
+    people.returned_month[banned] = people.ban_until[banned] - int(values["entry_ban_months"])
+    people.deported[banned] = True
 
     _sort_by_household(people, n)
     _initial_contacts(people, n, n_regions, rng)
