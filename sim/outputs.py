@@ -51,6 +51,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("home_job_finding_rate", "share/month", "Chance that a jobless person at home found work this month"),
     Output("labour_force_entrants", "persons/month", "Young people entering the labour market"),
     Output("retirements", "persons/month", "People leaving the model at the upper working age"),
+    Output("retirements_abroad", "persons/month", "Of whom abroad at the time (they leave the migrant stock)"),
     Output("risk_index", "index (first month = 100)", "Weighted sum of the two aggregate risk conditions, "
                                                       "relative to the first reported month (docs/ethics.md)"),
     Output("risk_abroad_precarity", "persons", "Young men abroad who are irregular, isolated and aggrieved"),
@@ -113,6 +114,7 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "home_job_finding_rate": raw["home_job_finding_rate"],
         "labour_force_entrants": raw["entrants"] * s,
         "retirements": raw["retirements"] * s,
+        "retirements_abroad": raw["retirements_abroad"] * s,
         "risk_index": 100.0 * risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
         / risk_reference,
         "risk_abroad_precarity": raw["abroad_precarity"] * s,
