@@ -36,6 +36,7 @@ from sim.mechanisms import (
 )
 from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_SHARES, SKILL_WAGE
 
+DEPARTURE_COUNTS = {RUSSIA: "departures_russia", KAZAKHSTAN: "departures_kazakhstan", OTHER: "departures_other"}
 uniform = rs.uniform  # the compiled function: exact uint64 wrap-around, and faster from Python than numpy scalars
 aggrieve = grievance.aggrieve.py_func
 
@@ -214,7 +215,7 @@ class MigrantWorker(mesa.Agent):
         self.location, self.employed, self.wage_usd = choice, False, 0.0
         self.spell_months = self.unemployed_months = 0
         self.documented = choice != RUSSIA or self.draw(rs.ARRIVAL_STATUS) < p_documented
-        tally[{RUSSIA: "departures_russia", KAZAKHSTAN: "departures_kazakhstan", OTHER: "departures_other"}[choice]] += 1
+        tally[DEPARTURE_COUNTS[choice]] += 1
         return True
 
     # ------------------------------------------------------------------ step 6
