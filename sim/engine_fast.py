@@ -69,11 +69,13 @@ def departure_pass(people, hh, v, rows, weights, network, ceiling, p_documented,
 
 
 @njit(**PASS)
-def labour_pass(people, hh, n, separation, find_rate, region_wage_usd, month, keys, counts):
-    """Step 6 for everyone at home now (including this month's returnees)."""
+def labour_pass(people, hh, n, separation, find_rate, region_wage_usd, keys):
+    """Step 6 for everyone at home now (including this month's returnees); returns the wages paid."""
+    earnings = 0.0
     for i in range(n):
         if people.location[i] == HOME:
-            home_labour_market.update(people, hh, i, separation, find_rate, region_wage_usd, month, keys, counts)
+            earnings += home_labour_market.update(people, hh, i, separation, find_rate, region_wage_usd, keys)
+    return earnings
 
 
 @njit(**PASS)
@@ -171,8 +173,7 @@ class FastEngine:
         find_rate, separation, vacancies = home_labour_market.monthly_rates(
             c.capacity, tally[t.STAYERS_EMPLOYED], tally[t.STAYERS_JOBLESS] + arrived_home,
             v.home_separation_rate, v.matching_efficiency)
-        labour = np.zeros(7)
-        labour_pass(people, hh, n, separation, find_rate, self.region_wage_usd, month, keys, labour)
+        home_earnings = labour_pass(people, hh, n, separation, find_rate, self.region_wage_usd, keys)
 
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, n, self.n_regions)
@@ -183,18 +184,18 @@ class FastEngine:
         self.next_free = n = n + n_entrants
 
         receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0)
-        census, risk = np.zeros(7), np.zeros(4)
+        census, risk = np.zeros(13), np.zeros(4)
         n_abroad, n_home = census_pass(people, hh, v, n, month, census, risk, self._abroad_buffer,
                                        self._home_buffer)
         self.abroad_rows = self._abroad_buffer[:n_abroad].copy()
         self.home_rows = self._home_buffer[:n_home].copy()
 
         raw = dict(zip(t.NAMES, tally.tolist(), strict=True))
-        L, C, R = home_labour_market, indicators, indicators
+        C = R = indicators
         raw.update(
-            home_labour_force=labour[L.LABOUR_FORCE], home_jobless=labour[L.JOBLESS], youth=labour[L.YOUTH],
-            youth_jobless=labour[L.YOUTH_JOBLESS], returnees=labour[L.RETURNEES],
-            returnees_jobless=labour[L.RETURNEES_JOBLESS], home_earnings_usd=labour[L.EARNINGS_USD],
+            home_labour_force=census[C.LABOUR_FORCE], home_jobless=census[C.JOBLESS], youth=census[C.YOUTH],
+            youth_jobless=census[C.YOUTH_JOBLESS], returnees=census[C.RETURNEES],
+            returnees_jobless=census[C.RETURNEES_JOBLESS], home_earnings_usd=home_earnings,
             home_job_finding_rate=find_rate, home_job_capacity=c.capacity, vacancies=vacancies,
             entrants=n_entrants, households=hh.region.shape[0], households_receiving=receiving,
             households_poor=poor, households_income_fell=fell,

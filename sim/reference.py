@@ -219,30 +219,22 @@ class MigrantWorker(mesa.Agent):
         return True
 
     # ------------------------------------------------------------------ step 6
-    def work_at_home(self, separation, find_rate, month, counts):
+    def work_at_home(self, separation, find_rate) -> float:
+        """Separation or hiring; returns the wage paid this month."""
         engine = self.model.engine
         if self.employed:
             if self.draw(rs.HOME_SEPARATION) < separation:
                 self.employed, self.unemployed_months = False, 0
         elif self.draw(rs.HOME_HIRE) < find_rate:
             self.employed = True
-        if self.employed:
-            self.wage_usd = engine.region_wage_usd[self.region] * SKILL_WAGE[self.skill]
-            engine.household_earnings[self.household] += self.wage_usd
-            counts["earnings"] += self.wage_usd
-            self.unemployed_months = 0
-        else:
+        if not self.employed:
             self.wage_usd = 0.0
             self.unemployed_months += 1
-        jobless = not self.employed
-        counts["labour_force"] += 1
-        counts["jobless"] += jobless
-        if self.age_months < home_labour_market.YOUTH_MAX_AGE_MONTHS:
-            counts["youth"] += 1
-            counts["youth_jobless"] += jobless
-        if self.returned_month > month - home_labour_market.RETURNEE_WINDOW_MONTHS:
-            counts["returnees"] += 1
-            counts["returnees_jobless"] += jobless
+            return 0.0
+        self.wage_usd = engine.region_wage_usd[self.region] * SKILL_WAGE[self.skill]
+        engine.household_earnings[self.household] += self.wage_usd
+        self.unemployed_months = 0
+        return self.wage_usd
 
     # ------------------------------------------------------------------ step 7
     def grow_older(self, v, exit_age_months, tally) -> bool:
@@ -340,11 +332,8 @@ class ReferenceEngine:
             c.capacity, tally["stayers_employed"],
             tally["stayers_jobless"] + tally["returns_voluntary"] + tally["deportations"],
             v.home_separation_rate, v.matching_efficiency)
-        counts = dict.fromkeys(("labour_force", "jobless", "youth", "youth_jobless", "returnees",
-                                "returnees_jobless", "earnings"), 0.0)
-        for agent in self.by_slot:
-            if agent.location == HOME:
-                agent.work_at_home(separation, find_rate, month, counts)
+        home_earnings = sum(agent.work_at_home(separation, find_rate) for agent in self.by_slot
+                            if agent.location == HOME)
 
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = self._region_lists()
@@ -366,12 +355,10 @@ class ReferenceEngine:
         census, risk = self._census(v, month)
         raw = dict(tally)
         raw.update(
-            home_labour_force=counts["labour_force"], home_jobless=counts["jobless"], youth=counts["youth"],
-            youth_jobless=counts["youth_jobless"], returnees=counts["returnees"],
-            returnees_jobless=counts["returnees_jobless"], home_earnings_usd=counts["earnings"],
-            home_job_finding_rate=find_rate, home_job_capacity=c.capacity, vacancies=vacancies,
-            entrants=n_entrants, households=self.households.region.shape[0], households_receiving=receiving,
-            households_poor=poor, households_income_fell=fell, gdp_usd_bn=c.gdp_usd_bn, **census, **risk)
+            home_earnings_usd=home_earnings, home_job_finding_rate=find_rate, home_job_capacity=c.capacity,
+            vacancies=vacancies, entrants=n_entrants, households=self.households.region.shape[0],
+            households_receiving=receiving, households_poor=poor, households_income_fell=fell, gdp_usd_bn=c.gdp_usd_bn,
+            **census, **risk)
         self.memory.update(raw, v)
         self.months_done += 1
         return raw
@@ -421,7 +408,8 @@ class ReferenceEngine:
 
     def _census(self, v, month):
         census = dict.fromkeys(("population", "abroad_russia", "abroad_kazakhstan", "abroad_other",
-                                "documented_abroad", "on_register", "banned"), 0)
+                                "documented_abroad", "on_register", "banned", "home_labour_force", "home_jobless",
+                                "youth", "youth_jobless", "returnees", "returnees_jobless"), 0)
         risk = dict.fromkeys(("abroad_precarity", "home_idleness", "home_idleness_weighted", "grievance_total"),
                              0.0)
         names = {RUSSIA: "abroad_russia", KAZAKHSTAN: "abroad_kazakhstan", OTHER: "abroad_other"}
@@ -435,12 +423,22 @@ class ReferenceEngine:
                 census[names[agent.location]] += 1
                 census["documented_abroad"] += agent.documented
                 census["on_register"] += agent.on_register
+            else:
+                jobless = not agent.employed
+                census["home_labour_force"] += 1
+                census["home_jobless"] += jobless
+                if agent.age_months < home_labour_market.YOUTH_MAX_AGE_MONTHS:
+                    census["youth"] += 1
+                    census["youth_jobless"] += jobless
+                if agent.returned_month > month - home_labour_market.RETURNEE_WINDOW_MONTHS:
+                    census["returnees"] += 1
+                    census["returnees_jobless"] += jobless
             risk["grievance_total"] += agent.grievance
             if agent.age_months >= young_months or agent.grievance < v.risk_grievance_threshold:
                 continue
             if agent.location == HOME:
                 if not agent.employed and agent.unemployed_months >= v.long_unemployed_months and \
-                        agent.returned_month > month - indicators.RETURNEE_WINDOW_MONTHS and \
+                        agent.returned_month > month - indicators.RISK_RETURNEE_WINDOW_MONTHS and \
                         self.households.income_fell[agent.household]:
                     risk["home_idleness"] += 1
                     risk["home_idleness_weighted"] += v.risk_deportee_weight if agent.deported else 1.0

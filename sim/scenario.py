@@ -20,11 +20,17 @@
     note = "why"
 
 See ``docs/scenario-format.md``. Every error is a ``ScenarioError`` whose message is one line:
-``<file>: <key path>: <what is wrong>``.
+``<file>: <key path>: <what is wrong>``, where ``<file>`` is the file that holds the mistake (a parent named by
+``extends`` is shown by its path relative to the file that named it).
 """
 
+import csv
+import dataclasses
+import datetime
 import hashlib
 import math
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +39,15 @@ from sim import country, parameters
 from sim.calendar import format_month, parse_month
 from sim.timeline import MODES, Shock, ShockRangeError, Timeline
 
-MAX_MONTHS = 1200  # 100 years: anything longer is a typo, not a scenario
+# 50 years: the country profiles extrapolate their series beyond the data, and a demographic projection that
+# long says more about the extrapolation than about any policy, so a longer horizon is taken for a typo.
+MAX_MONTHS = 600
+LAST_MONTH = parse_month("2200-12")  # the calendar's last month (sim.calendar)
 SCENARIO_KEYS = ("name", "description", "extends", "start", "months", "country")
-SHOCK_KEYS = ("lever", "mode", "value", "start", "end", "points", "note")
+SHOCK_KEYS = ("lever", "mode", "value", "start", "end", "points", "file", "column", "note")
 TABLES = ("scenario", "parameters", "shocks")
+# Names become directory names (results/<name>/), so they are restricted to characters safe everywhere.
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class ScenarioError(ValueError):
@@ -56,10 +67,21 @@ class Scenario:
     shocks: tuple = ()
     path: str | None = None
     text: str = ""          # the file and every file it extends, concatenated in resolution order
+    data_files: tuple = ()  # (path, sha256) of every CSV a path shock reads with ``file``
+    # (file, index) where each shock is written, so errors found later name the right file and key
+    shock_origins: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
+        """Hash of the scenario text and of every data file it reads: equal hashes mean equal inputs."""
+        digest = hashlib.sha256(self.text.encode())
+        for _, file_hash in self.data_files:
+            digest.update(file_hash.encode())
+        return digest.hexdigest()
+
+    @property
+    def end(self) -> str:
+        return horizon_end(self)
 
     def model(self, scale: float, rng, engine: str = "fast", months: int | None = None, **overrides):
         """A ``MigrationModel`` set up for this scenario (parameters and shocks applied)."""
@@ -71,28 +93,39 @@ class Scenario:
 
 
 def _type_name(value) -> str:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return "a TOML date/time"
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _check_keys(path, table: dict, allowed, where: str):
+def _check_keys(path, table: dict, allowed, where: str, what: str = "key"):
     for key in table:
         if key not in allowed:
-            raise ScenarioError(path, f"{where}{key}", f"unknown key '{key}'{parameters.suggest(key, allowed)}")
+            raise ScenarioError(path, f"{where}{key}",
+                                f"unknown {what} '{key}'{parameters.suggest(key, allowed)}; "
+                                f"allowed: {', '.join(allowed)}")
 
 
 def _number(path, key, value, *, integer=False):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-        raise ScenarioError(path, key, f"expected {'an integer' if integer else 'a number'}, got "
-                                       f"{_type_name(value)} {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
+        expected = "an integer" if integer else "a number"
+        raise ScenarioError(path, key, f"expected {expected}, got {_type_name(value)} {_show(value)}")
     if not math.isfinite(value):
-        raise ScenarioError(path, key, f"must be finite, got {value!r}")
+        raise ScenarioError(path, key, f"must be a finite number, got {value!r}")
     return value
 
 
-def _month(path, key, value):
+def _show(value) -> str:
+    return repr(value) if not isinstance(value, datetime.date | datetime.time) else str(value)
+
+
+def _month(path, key, value) -> str:
+    if isinstance(value, datetime.date | datetime.datetime):
+        raise ScenarioError(path, key, f"expected a quoted month \"YYYY-MM\", got the TOML date {value}; "
+                                       f"write \"{value.year:04d}-{value.month:02d}\"")
     if not isinstance(value, str):
-        raise ScenarioError(path, key, f"expected a date string \"YYYY-MM\", got {_type_name(value)} {value!r}")
+        raise ScenarioError(path, key, f"expected a quoted month \"YYYY-MM\", got {_type_name(value)} {value!r}")
     try:
         parse_month(value)
     except ValueError as error:
@@ -100,146 +133,274 @@ def _month(path, key, value):
     return value
 
 
-def _read(path: Path) -> tuple[dict, str]:
+def _read(path: Path, shown) -> tuple[dict, str]:
+    if path.is_dir():
+        raise ScenarioError(shown, "", "is a directory, not a scenario file")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(path, "", f"cannot read: {error}") from None
+        raise ScenarioError(shown, "", "file not found") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(shown, "", "cannot read: not UTF-8 text") from None
+    except OSError as error:
+        raise ScenarioError(shown, "", f"cannot read: {error.strerror}") from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(path, "", f"not valid TOML: {error}") from None
+        raise ScenarioError(shown, "", f"not valid TOML: {error}") from None
 
 
-def _shock(path, index: int, raw) -> Shock:
+def _string(path, key, value, what="a string"):
+    if not isinstance(value, str):
+        raise ScenarioError(path, key, f"expected {what}, got {_type_name(value)} {_show(value)}")
+    return value
+
+
+def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tuple[str, str]]:
+    """Points ``(YYYY-MM, value)`` from a CSV with a ``date`` column, relative to the scenario file."""
+    relative = _string(path, f"{where}.file", raw["file"], "a path string")
+    shown = os.path.normpath(os.path.join(os.path.dirname(path), relative))
+    csv_path = real.parent / relative
+    if not csv_path.is_file():
+        raise ScenarioError(path, f"{where}.file", f"file not found: {shown}")
+    try:
+        text = csv_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(path, f"{where}.file", f"cannot read {shown}: {error}") from None
+    rows = list(csv.reader(text.splitlines()))
+    header = rows[0] if rows else []
+    if "date" not in header or len(header) < 2:
+        raise ScenarioError(path, f"{where}.file", f"{shown}: expected a header with a 'date' column and a "
+                                                   f"value column")
+    candidates = [name for name in header if name != "date"]
+    column = _string(path, f"{where}.column", raw.get("column", candidates[0]))
+    if column not in candidates:
+        raise ScenarioError(path, f"{where}.column", f"no column '{column}' in {shown}"
+                                                     f"{parameters.suggest(column, candidates)}; columns: "
+                                                     f"{', '.join(header)}")
+    date_at, value_at = header.index("date"), header.index(column)
+    points = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        try:
+            date, text_value = row[date_at], row[value_at]
+            parse_month(date)
+            value = float(text_value)
+        except (IndexError, ValueError) as error:
+            detail = str(error) if isinstance(error, ValueError) and "YYYY-MM" in str(error) else \
+                f"expected a YYYY-MM date and a number in '{column}'"
+            raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: {detail}") from None
+        if not math.isfinite(value):
+            raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: '{column}' must be finite")
+        points.append((date, value))
+    if not points:
+        raise ScenarioError(path, f"{where}.file", f"{shown}: no data rows")
+    return points, (shown, hashlib.sha256(text.encode()).hexdigest())
+
+
+def _shock(real: Path, path: str, index: int, raw) -> tuple[Shock, tuple | None]:
     where = f"shocks[{index}]"
     if not isinstance(raw, dict):
         raise ScenarioError(path, where, "each shock must be a table ([[shocks]])")
     _check_keys(path, raw, SHOCK_KEYS, f"{where}.")
-    for required in ("lever", "mode", "start"):
-        if required not in raw and not (required == "start" and raw.get("mode") == "path"):
+    for required in ("lever", "mode"):
+        if required not in raw:
             raise ScenarioError(path, f"{where}.{required}", "missing required key")
     lever = raw["lever"]
-    if not isinstance(lever, str) or lever not in parameters.LEVERS:
+    if not isinstance(lever, str):
+        raise ScenarioError(path, f"{where}.lever", f"expected a lever name, got {_type_name(lever)} {_show(lever)}")
+    if lever not in parameters.LEVERS:
+        if lever in parameters.BY_NAME:
+            raise ScenarioError(path, f"{where}.lever", f"'{lever}' is a parameter, not a lever: it cannot change "
+                                                        f"over time; set it in [parameters]")
         raise ScenarioError(path, f"{where}.lever",
-                            f"unknown lever {lever!r}{parameters.suggest(str(lever), parameters.LEVERS)}")
+                            f"unknown lever '{lever}'{parameters.suggest(lever, parameters.LEVERS)}")
     mode = raw["mode"]
-    if not isinstance(mode, str) or mode not in MODES:
-        raise ScenarioError(path, f"{where}.mode", f"unknown mode {mode!r}{parameters.suggest(str(mode), MODES)}; "
+    if not isinstance(mode, str):
+        raise ScenarioError(path, f"{where}.mode", f"expected a mode name, got {_type_name(mode)} {_show(mode)}")
+    if mode not in MODES:
+        raise ScenarioError(path, f"{where}.mode", f"unknown mode '{mode}'{parameters.suggest(mode, MODES)}; "
                                                    f"modes are {', '.join(MODES)}")
-    note = raw.get("note", "")
-    if not isinstance(note, str):
-        raise ScenarioError(path, f"{where}.note", f"expected a string, got {_type_name(note)}")
+    note = _string(path, f"{where}.note", raw.get("note", ""))
     end = _month(path, f"{where}.end", raw["end"]) if "end" in raw else None
+    data_file = None
     if mode == "path":
-        points = raw.get("points")
-        if not isinstance(points, list) or not points:
-            raise ScenarioError(path, f"{where}.points", "mode 'path' needs points = [[\"YYYY-MM\", value], ...]")
-        clean = []
-        for j, point in enumerate(points):
-            if not isinstance(point, list) or len(point) != 2:
-                raise ScenarioError(path, f"{where}.points[{j}]", "expected [\"YYYY-MM\", value]")
-            clean.append((_month(path, f"{where}.points[{j}]", point[0]),
-                          float(_number(path, f"{where}.points[{j}]", point[1]))))
         if "value" in raw:
-            raise ScenarioError(path, f"{where}.value", "mode 'path' takes points, not value")
-        start = _month(path, f"{where}.start", raw.get("start", clean[0][0]))
+            raise ScenarioError(path, f"{where}.value", "mode 'path' takes points or file, not value")
+        if "points" in raw and "file" in raw:
+            raise ScenarioError(path, f"{where}.file", "give either points or file, not both")
+        if "column" in raw and "file" not in raw:
+            raise ScenarioError(path, f"{where}.column", "column needs file")
+        if "file" in raw:
+            clean, data_file = _points_from_file(path, where, raw, real)
+        else:
+            points = raw.get("points")
+            if "points" not in raw:
+                raise ScenarioError(path, f"{where}.points", "missing required key: mode 'path' needs "
+                                                             "points = [[\"YYYY-MM\", value], ...] or file = \"...\"")
+            if not isinstance(points, list) or not points:
+                raise ScenarioError(path, f"{where}.points", "expected a non-empty list [[\"YYYY-MM\", value], ...]")
+            clean = []
+            for j, point in enumerate(points):
+                if not isinstance(point, list) or len(point) != 2:
+                    raise ScenarioError(path, f"{where}.points[{j}]", f"expected [\"YYYY-MM\", value], got "
+                                                                      f"{_show(point)}")
+                clean.append((_month(path, f"{where}.points[{j}][0]", point[0]),
+                              float(_number(path, f"{where}.points[{j}][1]", point[1]))))
+        for j in range(1, len(clean)):
+            if parse_month(clean[j][0]) <= parse_month(clean[j - 1][0]):
+                key = f"{where}.file" if data_file else f"{where}.points[{j}][0]"
+                raise ScenarioError(path, key, f"dates must increase: {clean[j][0]} follows {clean[j - 1][0]}")
+        start = _month(path, f"{where}.start", raw["start"]) if "start" in raw else clean[0][0]
         end = end or clean[-1][0]
         value = math.nan
     else:
-        if "value" not in raw:
-            raise ScenarioError(path, f"{where}.value", "missing required key")
-        if "points" in raw:
-            raise ScenarioError(path, f"{where}.points", f"only mode 'path' takes points, not mode '{mode}'")
+        for key in ("points", "file", "column"):
+            if key in raw:
+                raise ScenarioError(path, f"{where}.{key}", f"only mode 'path' takes {key}, not mode '{mode}'")
+        for required in ("value", "start"):
+            if required not in raw:
+                raise ScenarioError(path, f"{where}.{required}", "missing required key")
         value = float(_number(path, f"{where}.value", raw["value"]))
         start = _month(path, f"{where}.start", raw["start"])
+        if mode in ("ramp", "pulse") and end is None:
+            raise ScenarioError(path, f"{where}.end", f"missing required key: mode '{mode}' needs an end month")
         clean = []
     if end is not None and parse_month(end) < parse_month(start):
         raise ScenarioError(path, f"{where}.end", f"end {end} is before start {start}")
     try:
-        return Shock(lever=lever, mode=mode, start=start, value=value, end=end, points=tuple(clean), note=note)
+        shock = Shock(lever=lever, mode=mode, start=start, value=value, end=end, points=tuple(clean), note=note)
     except ValueError as error:
         raise ScenarioError(path, where, str(error)) from None
+    return shock, data_file
 
 
-def _resolve(path: Path, chain: tuple) -> tuple[dict, list, list[str]]:
-    """Merged [scenario] table, merged [parameters] (with the file each came from) and shocks, from the root
-    ancestor down to ``path``; plus the texts in that order."""
-    path = path.resolve()
-    if path in chain:
-        cycle = " -> ".join(p.name for p in (*chain, path))
-        raise ScenarioError(chain[-1], "scenario.extends", f"extends cycle: {cycle}")
-    data, text = _read(path)
-    _check_keys(path, data, TABLES, "")
-    meta = data.get("scenario")
+def _resolve(path: Path, shown: str, chain: tuple) -> tuple[dict, dict, list, list[str]]:
+    """Merged [scenario] table, merged [parameters] and shocks (each with the file it came from), from the root
+    ancestor down to ``path``; plus the texts in that order. ``shown`` is the path as reported in errors."""
+    resolved = path.resolve()
+    if resolved in [p for p, _ in chain]:
+        cycle = " -> ".join([s for _, s in chain] + [shown])
+        raise ScenarioError(chain[-1][1], "scenario.extends", f"extends cycle: {cycle}")
+    data, text = _read(path, shown)
+    _check_keys(shown, data, TABLES, "", "table")
+    if "scenario" not in data:
+        raise ScenarioError(shown, "scenario", "missing required table [scenario]")
+    meta = data["scenario"]
     if not isinstance(meta, dict):
-        raise ScenarioError(path, "scenario", "missing required table [scenario]")
-    _check_keys(path, meta, SCENARIO_KEYS, "scenario.")
+        raise ScenarioError(shown, "scenario", f"expected a table [scenario], got {_type_name(meta)}")
+    _check_keys(shown, meta, SCENARIO_KEYS, "scenario.")
     params = data.get("parameters", {})
     if not isinstance(params, dict):
-        raise ScenarioError(path, "parameters", "expected a table [parameters]")
+        raise ScenarioError(shown, "parameters", f"expected a table [parameters], got {_type_name(params)}")
     shocks = data.get("shocks", [])
     if not isinstance(shocks, list):
-        raise ScenarioError(path, "shocks", "expected an array of tables [[shocks]]")
+        raise ScenarioError(shown, "shocks", f"expected an array of tables [[shocks]], got {_type_name(shocks)}")
     merged_meta, merged_params, merged_shocks, texts = {}, {}, [], []
     if "extends" in meta:
         parent = meta["extends"]
-        if not isinstance(parent, str):
-            raise ScenarioError(path, "scenario.extends", f"expected a path string, got {_type_name(parent)}")
+        if not isinstance(parent, str) or not parent:
+            raise ScenarioError(shown, "scenario.extends", f"expected a file path, got {_type_name(parent)} "
+                                                           f"{_show(parent)}")
+        parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), parent))
         parent_path = path.parent / parent
         if not parent_path.exists():
-            raise ScenarioError(path, "scenario.extends", f"file not found: {parent}")
-        merged_meta, merged_params, merged_shocks, texts = _resolve(parent_path, (*chain, path))
+            raise ScenarioError(shown, "scenario.extends", f"file not found: {parent_shown}")
+        merged_meta, merged_params, merged_shocks, texts = _resolve(parent_path, parent_shown,
+                                                                    (*chain, (resolved, shown)))
+        # A child is a new scenario: it names and describes itself.
         merged_meta.pop("name", None)
         merged_meta.pop("description", None)
     for key, value in params.items():
         if key not in parameters.BY_NAME:
-            raise ScenarioError(path, f"parameters.{key}",
+            raise ScenarioError(shown, f"parameters.{key}",
                                 f"unknown parameter '{key}'{parameters.suggest(key, parameters.NAMES)}")
-        _number(path, f"parameters.{key}", value)
+        _number(shown, f"parameters.{key}", value)
         try:
-            merged_params[key] = (parameters.check_value(key, value), path)
+            merged_params[key] = (parameters.check_value(key, value), shown)
         except ValueError as error:
-            raise ScenarioError(path, f"parameters.{key}", str(error).split(": ", 1)[-1]) from None
-    merged_meta.update({k: (v, path) for k, v in meta.items() if k != "extends"})
-    merged_shocks += [(path, i, raw) for i, raw in enumerate(shocks)]
+            raise ScenarioError(shown, f"parameters.{key}", str(error).split(": ", 1)[-1]) from None
+    merged_meta.update({k: (v, shown) for k, v in meta.items() if k != "extends"})
+    merged_shocks += [(path, shown, i, raw) for i, raw in enumerate(shocks)]
     return merged_meta, merged_params, merged_shocks, [*texts, text]
+
+
+def base_values(country_name: str, scenario_parameters: dict) -> dict[str, float]:
+    """Every parameter's value before shocks, resolved in the model's order: registry defaults, the country
+    profile's overrides, its calibrated estimates, then the scenario's [parameters]."""
+    profile = country.load(country_name)
+    return parameters.resolve({**profile.parameter_overrides, **country.calibrated_parameters(profile.name),
+                               **scenario_parameters})
 
 
 def load(path) -> Scenario:
     """Read, resolve ``extends`` and validate a scenario file. Raises ``ScenarioError``."""
     path = Path(path)
-    meta, params, raw_shocks, texts = _resolve(path, ())
+    shown = str(path)
+    meta, params, raw_shocks, texts = _resolve(path, shown, ())
     for required in ("name", "start", "months"):
         if required not in meta:
-            raise ScenarioError(path, f"scenario.{required}", "missing required key")
+            raise ScenarioError(shown, f"scenario.{required}", "missing required key")
     name, name_file = meta["name"]
-    if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\"):
-        raise ScenarioError(name_file, "scenario.name", "expected a non-empty name without slashes")
-    description = meta.get("description", ("", path))[0]
-    if not isinstance(description, str):
-        raise ScenarioError(path, "scenario.description", "expected a string")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ScenarioError(name_file, "scenario.name", f"expected a name of letters, digits, '_', '-' or '.' "
+                                                        f"(it names the results directory), got {_show(name)}")
+    description, description_file = meta.get("description", ("", shown))
+    _string(description_file, "scenario.description", description)
     start = _month(meta["start"][1], "scenario.start", meta["start"][0])
-    months = _number(meta["months"][1], "scenario.months", meta["months"][0], integer=True)
-    if not 1 <= months <= MAX_MONTHS:
-        raise ScenarioError(meta["months"][1], "scenario.months", f"must be 1..{MAX_MONTHS}, got {months}")
-    country_name, country_file = meta.get("country", ("tajikistan", path))
+    months = _check_months(meta["months"][1], "scenario.months", meta["months"][0], start)
+    country_name, country_file = meta.get("country", ("tajikistan", shown))
     if not isinstance(country_name, str) or country_name not in country.available():
         raise ScenarioError(country_file, "scenario.country",
-                            f"unknown country {country_name!r}{parameters.suggest(str(country_name), country.available())}"
+                            f"unknown country {_show(country_name)}"
+                            f"{parameters.suggest(str(country_name), country.available())}"
                             f"; available: {', '.join(country.available())}")
-    shocks = tuple(_shock(file, i, raw) for file, i, raw in raw_shocks)
-    values = parameters.resolve({k: v for k, (v, _) in params.items()})
+    shocks, data_files = [], []
+    for file, file_shown, i, raw in raw_shocks:
+        shock, data_file = _shock(file, file_shown, i, raw)
+        shocks.append(shock)
+        if data_file and data_file not in data_files:
+            data_files.append(data_file)
+        if shock.mode != "ramp" and shock.end is not None and parse_month(shock.end) < parse_month(start):
+            raise ScenarioError(file_shown, f"shocks[{i}].end", f"the shock ends ({shock.end}) before the scenario "
+                                                                f"starts ({start}), so it would have no effect")
+    scenario = Scenario(name=name, description=description, start=start, months=int(months),
+                        country=country_name, parameters={k: v for k, (v, _) in params.items()},
+                        shocks=tuple(shocks), path=shown, text="\n".join(texts), data_files=tuple(data_files),
+                        shock_origins=tuple((file_shown, i) for _, file_shown, i, _ in raw_shocks))
+    _check_shock_ranges(scenario, scenario.months)
+    return scenario
+
+
+def _check_months(file, key: str, months, start: str) -> int:
+    months = _number(file, key, months, integer=True)
+    if not 1 <= months <= MAX_MONTHS:
+        raise ScenarioError(file, key, f"must be 1..{MAX_MONTHS} months (at most 50 years), got {months}")
+    if parse_month(start) + months - 1 > LAST_MONTH:
+        raise ScenarioError(file, key, f"{months} months from {start} run past {format_month(LAST_MONTH)}")
+    return int(months)
+
+
+def _check_shock_ranges(scenario: Scenario, months: int, context: str = ""):
+    values = base_values(scenario.country, scenario.parameters)
     try:
-        Timeline(values, shocks, first_month=parse_month(start)).check(months)
+        Timeline(values, scenario.shocks, first_month=parse_month(scenario.start)).check(months)
     except ShockRangeError as error:
-        file, index, _ = raw_shocks[error.position]
-        raise ScenarioError(file, f"shocks[{index}]", str(error)) from None
-    return Scenario(name=name, description=description, start=start, months=int(months), country=country_name,
-                    parameters={k: v for k, (v, _) in params.items()}, shocks=shocks, path=str(path),
-                    text="\n".join(texts))
+        file_shown, index = scenario.shock_origins[error.position]
+        raise ScenarioError(file_shown, f"shocks[{index}]", f"{context}{error}") from None
+
+
+def with_months(scenario: Scenario, months: int, flag: str = "--months") -> Scenario:
+    """``scenario`` with another horizon, checked like the file's own ``months`` (errors name ``flag``)."""
+    if months == scenario.months:
+        return scenario
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise ScenarioError(flag, "", f"must be 1..{MAX_MONTHS} months (at most 50 years), got {months!r}")
+    if parse_month(scenario.start) + months - 1 > LAST_MONTH:
+        raise ScenarioError(flag, "", f"{months} months from {scenario.start} run past {format_month(LAST_MONTH)}")
+    _check_shock_ranges(scenario, months, f"with {flag} {months}, ")
+    return dataclasses.replace(scenario, months=months)
 
 
 def horizon_end(scenario: Scenario, months: int | None = None) -> str:

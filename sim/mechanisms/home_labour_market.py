@@ -44,34 +44,21 @@ def monthly_rates(capacity, employed, unemployed, separation_rate, matching_effi
     return find_rate, min(separation_rate + layoff_rate, 1.0), vacancies
 
 
-# Slots of the labour-market counts.
-LABOUR_FORCE, JOBLESS, YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, EARNINGS_USD = range(7)
-
-
 @njit(cache=True, inline="always")
-def update(people, households, i, separation, find_rate, region_wage_usd, month, keys, counts):
-    """For a person at home: separation or hiring, then wages to the household and the month's counts."""
+def update(people, households, i, separation, find_rate, region_wage_usd, keys):
+    """For a person at home: separation or hiring, then wages to the household. Returns the wage paid."""
     if people.employed[i]:
         if rs.uniform(keys[rs.HOME_SEPARATION], i) < separation:
             people.employed[i] = False
             people.unemployed_months[i] = 0
     elif rs.uniform(keys[rs.HOME_HIRE], i) < find_rate:
         people.employed[i] = True
-    jobless = not people.employed[i]
-    if jobless:
+    if not people.employed[i]:
         people.wage_usd[i] = 0.0
         people.unemployed_months[i] += 1
-    else:
-        wage = region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
-        people.wage_usd[i] = wage
-        households.earnings_usd[people.household[i]] += wage
-        counts[EARNINGS_USD] += wage
-        people.unemployed_months[i] = 0
-    counts[LABOUR_FORCE] += 1
-    counts[JOBLESS] += jobless
-    if people.age_months[i] < YOUTH_MAX_AGE_MONTHS:
-        counts[YOUTH] += 1
-        counts[YOUTH_JOBLESS] += jobless
-    if people.returned_month[i] > month - RETURNEE_WINDOW_MONTHS:
-        counts[RETURNEES] += 1
-        counts[RETURNEES_JOBLESS] += jobless
+        return 0.0
+    wage = region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
+    people.wage_usd[i] = wage
+    households.earnings_usd[people.household[i]] += wage
+    people.unemployed_months[i] = 0
+    return wage

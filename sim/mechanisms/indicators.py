@@ -11,18 +11,22 @@ radicalisation. It never scores a person, and nothing here is stored per person:
   deportees; doi:10.1353/apr.2022.0019 on grievances at home). Deportees weigh ``risk_deportee_weight``.
 
 The index combines them with ``risk_weight_abroad`` and ``risk_weight_home`` and is normalised to 100 in the first
-reported month. The same pass takes the month-end census of stocks.
+reported month. The same pass takes the month-end census of stocks, including the home labour force and
+its unemployment (so this month's entrants, who start jobless, count).
 """
 
 from numba import njit
 
+from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS
 from sim.population import HOME
 
-RETURNEE_WINDOW_MONTHS = 24
+# A "returnee" in the home-idleness condition came back within two years (the unemployment output uses one year).
+RISK_RETURNEE_WINDOW_MONTHS = 24
 
 
 # Slots of the census and of the risk counts.
-POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED = range(7)
+(POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
+ YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS) = range(13)
 ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(4)
 
 
@@ -36,13 +40,23 @@ def update(people, households, i, v, month, census, risk):
         census[where] += 1  # IN_RUSSIA, IN_KAZAKHSTAN and IN_OTHER share the location codes 1-3
         census[DOCUMENTED_ABROAD] += people.documented[i]
         census[ON_REGISTER] += people.on_register[i]
+    else:
+        jobless = not people.employed[i]
+        census[LABOUR_FORCE] += 1
+        census[JOBLESS] += jobless
+        if people.age_months[i] < YOUTH_MAX_AGE_MONTHS:
+            census[YOUTH] += 1
+            census[YOUTH_JOBLESS] += jobless
+        if people.returned_month[i] > month - RETURNEE_WINDOW_MONTHS:
+            census[RETURNEES] += 1
+            census[RETURNEES_JOBLESS] += jobless
     grievance = people.grievance[i]
     risk[GRIEVANCE_TOTAL] += grievance
     if people.age_months[i] >= (int(v.risk_young_max_age) + 1) * 12 or grievance < v.risk_grievance_threshold:
         return
     if where == HOME:
         if not people.employed[i] and people.unemployed_months[i] >= v.long_unemployed_months and \
-                people.returned_month[i] > month - RETURNEE_WINDOW_MONTHS and \
+                people.returned_month[i] > month - RISK_RETURNEE_WINDOW_MONTHS and \
                 households.income_fell[people.household[i]]:
             risk[HOME_IDLENESS] += 1
             risk[HOME_IDLENESS_WEIGHTED] += v.risk_deportee_weight if people.deported[i] else 1.0
