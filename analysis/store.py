@@ -1,0 +1,238 @@
+"""The on-disk store of a sweep: runs stream into it as they finish, and a killed sweep resumes from it.
+
+Layout of ``OUT/``:
+
+- ``design.json``: what defines the runs (kind, method, parameters and bounds, sampler settings, seed, replicates,
+  scale, months, engine, the scenario's hash) and its ``fingerprint``, a hash of all of those and of the sample;
+- ``points.csv``: ``point_id`` and the parameter values the model runs with; ``sample.csv``: the unrounded sample
+  the estimators read (sensitivity designs only);
+- ``manifest.csv``: one row per run: ``run_id, point_id, replicate, seed``, its parameter values and ``status``
+  (``done`` or ``pending``);
+- ``runs/part-NNNNNN.parquet``: the monthly outputs of a batch of finished runs (``run_id, point_id, replicate,
+  date`` and every output), zstd-compressed.
+
+Why it survives a crash: a part is written to a hidden temporary name, flushed to disk and only then renamed, and
+a rename is atomic, so a part is either whole or absent. The parts are the record of what is done; the manifest is
+refreshed from them. A run whose part never landed is simply run again, with the same seed and so the same result.
+Reading dedupes by ``run_id`` (the first part holding a run wins), so nothing is ever counted twice.
+
+One sweep at a time writes to a directory: ``lock()`` takes a POSIX lock on ``OUT/.lock``, which the kernel drops
+when the process dies, however it dies.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+DESIGN_FILE = "design.json"
+POINTS_FILE = "points.csv"
+SAMPLE_FILE = "sample.csv"
+MANIFEST_FILE = "manifest.csv"
+RUNS_DIR = "runs"
+LOCK_FILE = ".lock"
+PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
+KEY_COLUMNS = ("run_id", "point_id", "replicate", "date")
+# Written before design.json when a store is created; a directory holding nothing else is a store whose creation
+# was interrupted, and may be created afresh.
+_CREATION_FILES = {POINTS_FILE, SAMPLE_FILE, MANIFEST_FILE, RUNS_DIR, LOCK_FILE}
+
+
+class StoreError(Exception):
+    """The directory cannot hold this sweep; the message is one line."""
+
+
+# Fields of design.json that describe a sweep without defining its runs: they may differ on resume.
+NOT_DEFINING = frozenset({"fingerprint", "created", "command", "outputs", "package_version", "git_commit",
+                          "scenario_path"})
+
+
+def defining(design: dict) -> dict:
+    return {k: v for k, v in design.items() if k not in NOT_DEFINING}
+
+
+def fingerprint(design: dict, sample: np.ndarray) -> str:
+    """Hash of what defines the runs: the defining fields of the design (canonical JSON) and the exact sample."""
+    digest = hashlib.sha256(json.dumps(defining(design), sort_keys=True, default=str).encode())
+    digest.update(np.ascontiguousarray(sample, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
+def _write_atomically(path: Path, write) -> None:
+    """``write(temporary_path)``, flush it to disk, then rename it over ``path``."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    write(temporary)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def write_csv(path, frame: pd.DataFrame) -> None:
+    _write_atomically(Path(path), lambda p: frame.to_csv(p, index=False))
+
+
+def write_json(path, data: dict) -> None:
+    _write_atomically(Path(path), lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+
+
+def read_csv(path) -> pd.DataFrame:
+    return pd.read_csv(path, float_precision="round_trip")
+
+
+def _describe_difference(old: dict, new: dict) -> str:
+    differences = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            a, b = old.get(key), new.get(key)
+            if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+                differences.append(key)
+            else:
+                differences.append(f"{key} {b} here vs {a} there")
+    return "; ".join(differences) or "the sampled points"
+
+
+class Store:
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.runs_directory = self.directory / RUNS_DIR
+        self._lock_handle = None
+
+    # ------------------------------------------------------------------ design
+    def design(self) -> dict | None:
+        path = self.directory / DESIGN_FILE
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise StoreError(f"{path}: unreadable design file: {error}") from None
+
+    def check(self, design: dict) -> bool:
+        """True if this directory already holds ``design`` (resume), False if it is free to create it.
+        Raises StoreError if it holds anything else."""
+        if not self.directory.exists():
+            return False
+        if not self.directory.is_dir():
+            raise StoreError(f"{self.directory}: exists and is not a directory")
+        existing = self.design()
+        if existing is None:
+            leftovers = {p.name for p in self.directory.iterdir()} - _CREATION_FILES
+            if leftovers or self.part_paths():
+                raise StoreError(f"{self.directory}: exists and is not a sweep store (no {DESIGN_FILE}); "
+                                 f"choose another --out")
+            return False
+        if existing.get("fingerprint") == design["fingerprint"]:
+            return True
+        difference = _describe_difference(defining(existing), defining(design))
+        raise StoreError(f"{self.directory} holds a different {existing.get('kind', 'sweep')} design "
+                         f"({difference}); use another --out, or delete it to start again")
+
+    def create(self, design: dict, points: pd.DataFrame, manifest: pd.DataFrame, sample: pd.DataFrame | None):
+        """Write a new store's files; design.json last, so a store without it is known to be incomplete."""
+        self.runs_directory.mkdir(parents=True, exist_ok=True)
+        write_csv(self.directory / POINTS_FILE, points)
+        if sample is not None:
+            write_csv(self.directory / SAMPLE_FILE, sample)
+        write_csv(self.directory / MANIFEST_FILE, manifest)
+        write_json(self.directory / DESIGN_FILE, design)
+
+    def update_design(self, **fields) -> None:
+        """Change fields of design.json that do not define the runs (for example the outputs analysed)."""
+        design = self.design()
+        if any(design.get(k) != v for k, v in fields.items()):
+            write_json(self.directory / DESIGN_FILE, {**design, **fields})
+
+    def points(self) -> pd.DataFrame:
+        return read_csv(self.directory / POINTS_FILE)
+
+    def sample(self) -> pd.DataFrame:
+        return read_csv(self.directory / SAMPLE_FILE)
+
+    def manifest(self) -> pd.DataFrame:
+        return read_csv(self.directory / MANIFEST_FILE)
+
+    # ------------------------------------------------------------------ writing
+    def lock(self) -> None:
+        """Take the directory's write lock, or raise StoreError if another live process holds it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        handle = open(self.directory / LOCK_FILE, "a+")
+        try:
+            # A POSIX record lock, not flock: it belongs to this process only (worker processes forked from it
+            # do not inherit it) and the kernel drops it when the process dies, even by SIGKILL.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise StoreError(f"{self.directory}: another sweep is writing to this directory right now") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._lock_handle = handle
+
+    def unlock(self) -> None:
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def remove_temporaries(self) -> None:
+        """Delete parts whose writing was interrupted before their rename."""
+        if self.runs_directory.exists():
+            for path in self.runs_directory.glob(".part-*.tmp"):
+                path.unlink(missing_ok=True)
+
+    def part_paths(self) -> list[Path]:
+        if not self.runs_directory.exists():
+            return []
+        return sorted(p for p in self.runs_directory.iterdir() if PART_RE.match(p.name))
+
+    def write_part(self, table: pa.Table) -> Path:
+        """Write one batch of finished runs as the next part, atomically."""
+        parts = self.part_paths()
+        number = int(PART_RE.match(parts[-1].name)[1]) + 1 if parts else 0
+        path = self.runs_directory / f"part-{number:06d}.parquet"
+        _write_atomically(path, lambda p: pq.write_table(table, p, compression="zstd"))
+        return path
+
+    def write_manifest(self, manifest: pd.DataFrame, done) -> None:
+        manifest = manifest.copy()
+        manifest["status"] = np.where(manifest["run_id"].isin(list(done)), "done", "pending")
+        write_csv(self.directory / MANIFEST_FILE, manifest)
+
+    # ------------------------------------------------------------------ reading
+    def done_run_ids(self) -> set[int]:
+        done = set()
+        for path in self.part_paths():
+            done.update(pq.read_table(path, columns=["run_id"]).column("run_id").to_numpy().tolist())
+        return done
+
+    def read_runs(self, columns=None) -> pd.DataFrame:
+        """The monthly outputs of every finished run, sorted by ``run_id`` and ``date``. A run found in more than
+        one part is read from the first part only. ``columns``: outputs to read (default all)."""
+        wanted = None if columns is None else list(dict.fromkeys([*KEY_COLUMNS, *columns]))
+        seen: set[int] = set()
+        tables = []
+        for path in self.part_paths():
+            table = pq.read_table(path, columns=wanted)
+            run_ids = table.column("run_id").to_numpy()
+            fresh = ~np.isin(run_ids, list(seen)) if seen else np.ones(len(run_ids), dtype=bool)
+            if not fresh.all():
+                table = table.filter(pa.array(fresh))
+            seen.update(np.unique(run_ids[fresh]).tolist())
+            tables.append(table)
+        if not tables:
+            return pd.DataFrame(columns=wanted or list(KEY_COLUMNS))
+        frame = pa.concat_tables(tables).to_pandas()
+        frame["date"] = frame["date"].astype(str)
+        return frame.sort_values(["run_id", "date"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,358 @@
+"""Sweeps: a scenario run at every point of a design, with replicates, streamed into a resumable store.
+
+    from sim import scenario
+    from analysis import design, sweep
+    s = scenario.load("scenarios/baseline.toml")
+    d = design.grid([(design.factor("raid_intensity"), 5), (design.factor("rub_per_usd"), 5)])
+    plan = sweep.Sweep("sweep", s, d, replicates=3, seed=1, scale=100, months=24)
+    sweep.run(plan, "results/raids-x-rouble")          # resumes if the directory already holds this sweep
+    sweep.write_summary("results/raids-x-rouble")      # scalars.csv and summary.csv
+
+Runs: run ``run_id = point_id * replicates + replicate`` is the scenario with the point's parameter values as
+model overrides (over the scenario's own ``[parameters]``; shocks still apply on top), run with seed
+``analysis.runner.replicate_seed(seed, replicate)``. Replicate ``r`` of every design point thus shares its random
+numbers (common random numbers, as between scenarios in ``compare``): differences between points come from the
+parameters, not from noise, and replicate ``r`` of a sweep point equals replicate ``r`` of ``run.py run`` with the
+same overrides and seed. A run's result depends only on its run id and the sweep, never on the backend, the number
+of workers or the order runs finish in.
+"""
+
+import datetime
+import importlib.metadata
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from tqdm import tqdm
+
+from analysis import scalars
+from analysis.backends import open_backend
+from analysis.design import Design
+from analysis.runner import replicate_seed
+from analysis.store import Store, fingerprint, write_csv
+from sim import outputs, parameters
+from sim.calendar import format_month, parse_month
+from sim.scenario import Scenario, base_values
+from sim.timeline import Timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+FLUSH_RUNS = 1000     # a part is written after this many runs...
+FLUSH_SECONDS = 10.0  # ...or this long after the previous one, so a crash loses at most ~10 s of work
+PILOT_MONTHS = 6
+
+
+class SweepError(Exception):
+    """A sweep cannot go on; the message is one line."""
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """What a worker returns when the model raised, so the error can name the run whatever the backend."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Sweep:
+    kind: str            # "sweep" or "sensitivity": the kind of results directory
+    scenario: Scenario
+    design: Design
+    replicates: int
+    seed: int
+    scale: float
+    months: int
+    engine: str = "fast"
+
+    @property
+    def runs(self) -> int:
+        return len(self.design) * self.replicates
+
+    def dates(self) -> list[str]:
+        first = parse_month(self.scenario.start)
+        return [format_month(first + i) for i in range(self.months)]
+
+    def plan(self) -> pd.DataFrame:
+        """One row per run: ``run_id, point_id, replicate, seed`` and the parameter values it runs with."""
+        points = self.design.points()
+        n = len(points)
+        replicate = np.tile(np.arange(self.replicates, dtype=np.int64), n)
+        point_id = np.repeat(points["point_id"].to_numpy(), self.replicates)
+        seeds = [replicate_seed(self.seed, r) for r in range(self.replicates)]
+        plan = pd.DataFrame({"run_id": point_id * self.replicates + replicate, "point_id": point_id,
+                             "replicate": replicate, "seed": np.array(seeds * n, dtype=np.int64)})
+        for name in self.design.names:
+            plan[name] = np.repeat(points[name].to_numpy(), self.replicates)
+        return plan
+
+    def record(self) -> dict:
+        """``design.json``: what defines the runs, then provenance."""
+        s = self.scenario
+        record = {
+            "kind": self.kind,
+            **self.design.record(),
+            "replicates": self.replicates,
+            "runs": self.runs,
+            "seed": self.seed,
+            "seeds": "replicate r of every design point runs with analysis.runner.replicate_seed(seed, r)",
+            "scale": self.scale,
+            "months": self.months,
+            "engine": self.engine,
+            "scenario": {"name": s.name, "sha256": s.sha256, "start": s.start, "country": s.country},
+            "start": s.start,
+            "end": self.dates()[-1],
+            "scenario_path": s.path,
+            "package_version": _package_version(),
+            "git_commit": _git_commit(),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "command": " ".join(sys.argv),
+        }
+        record["fingerprint"] = fingerprint(record, self.design.sample)
+        return record
+
+
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("tajmig")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _git_commit() -> str | None:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() or None
+
+
+def check_points(sweep: Sweep) -> None:
+    """Raise SweepError if the scenario's shocks take a swept lever out of its hard bounds at some point."""
+    shocked = {shock.lever for shock in sweep.scenario.shocks} & set(sweep.design.names)
+    if not shocked:
+        return
+    base = base_values(sweep.scenario.country, sweep.scenario.parameters)
+    first = parse_month(sweep.scenario.start)
+    points = sweep.design.points()[["point_id", *sorted(shocked)]]
+    for row in points.drop_duplicates(subset=sorted(shocked)).itertuples(index=False):
+        values = {**base, **{name: getattr(row, name) for name in shocked}}
+        try:
+            Timeline(values, sweep.scenario.shocks, first_month=first).check(sweep.months)
+        except ValueError as error:
+            setting = ", ".join(f"{name}={values[name]:g}" for name in sorted(shocked))
+            raise SweepError(f"design point {row.point_id} ({setting}): the scenario's shock {error}; "
+                             f"narrow the bounds") from None
+
+
+def simulate_values(scenario: Scenario, scale: float, months: int, engine: str, seed: int, overrides: dict):
+    """One run's monthly outputs as a ``months x len(sim.outputs.NAMES)`` float64 array (a worker's task)."""
+    try:
+        model = scenario.model(scale=scale, rng=seed, engine=engine, months=months, **overrides)
+        model.run_for(months)
+    except Exception as error:  # returned, not raised, so the parent can name the run on any backend
+        return RunFailure(f"{type(error).__name__}: {error}")
+    return model.results()[list(outputs.NAMES)].to_numpy(dtype=np.float64)
+
+
+def pilot(sweep: Sweep, overrides: dict) -> float:
+    """Seconds one run of the sweep takes, from a short run in this process: the set-up (population and spin-up)
+    is timed whole, the months from the first ``PILOT_MONTHS`` and extrapolated to the sweep's length."""
+    seed = replicate_seed(sweep.seed, 0)
+    # The first model built in a process loads the compiled kernels; keep that out of the timing.
+    warm = sweep.scenario.model(scale=max(sweep.scale, 2000.0), rng=seed, engine=sweep.engine, months=1,
+                                **overrides)
+    warm.run_for(1)
+    began = time.perf_counter()
+    model = sweep.scenario.model(scale=sweep.scale, rng=seed, engine=sweep.engine, months=sweep.months,
+                                 **overrides)
+    built = time.perf_counter()
+    months = min(sweep.months, PILOT_MONTHS)
+    model.run_for(months)
+    finished = time.perf_counter()
+    return (built - began) + (finished - built) * sweep.months / months
+
+
+def format_duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{minutes:.0f} min" if minutes >= 10 else f"{int(minutes)} min {seconds % 60:.0f} s"
+    return f"{int(minutes // 60)} h {minutes % 60:.0f} min"
+
+
+def _part_table(batch, plan: pd.DataFrame, dates: list[str]) -> pa.Table:
+    batch = sorted(batch, key=lambda item: item[0])
+    run_ids = np.array([run_id for run_id, _ in batch], dtype=np.int64)
+    rows = plan.loc[run_ids]
+    months = len(dates)
+    values = np.vstack([result for _, result in batch])
+    columns = {
+        "run_id": np.repeat(run_ids, months),
+        "point_id": np.repeat(rows["point_id"].to_numpy(dtype=np.int64), months),
+        "replicate": np.repeat(rows["replicate"].to_numpy(dtype=np.int64), months),
+        "date": pa.array(dates * len(batch), type=pa.string()),
+    }
+    for j, name in enumerate(outputs.NAMES):
+        columns[name] = values[:, j]
+    return pa.table(columns)
+
+
+def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: int | None = None,
+        part_runs: int | None = None, flush_seconds: float = FLUSH_SECONDS, progress: bool = True,
+        echo=print) -> Store:
+    """Run every run of ``sweep`` not already in the store at ``out``, streaming them into it.
+
+    ``backend`` is an open backend (``analysis.backends``); without one, ``dask``/``workers`` choose one, opened
+    only if there is work to do. Raises ``StoreError`` if ``out`` holds a different design, ``SweepError`` if a
+    run fails (the runs finished before it are kept)."""
+    store = Store(out)
+    record = sweep.record()
+    resuming = store.check(record)
+    check_points(sweep)
+    plan = sweep.plan()
+    done = store.done_run_ids() if resuming else set()
+    todo = plan[~plan["run_id"].isin(list(done))]
+    summary = (f"{sweep.kind}: {sweep.runs:,} runs ({len(sweep.design):,} points x {sweep.replicates} "
+               f"replicate{'s' if sweep.replicates > 1 else ''}, {sweep.months} months at scale {sweep.scale:g})")
+    if resuming:
+        summary += f"; resuming in {out}: {len(done):,} done, {len(todo):,} to run"
+    echo(summary)
+    if todo.empty:
+        return store
+    first = todo.iloc[0]
+    overrides = {name: float(first[name]) for name in sweep.design.names}
+    try:
+        seconds_per_run = pilot(sweep, overrides)
+    except ValueError as error:
+        raise SweepError(f"the pilot run failed: {error}") from None
+    owned = backend is None
+    if owned:
+        backend = open_backend(dask, workers)
+    try:
+        estimate = len(todo) * seconds_per_run / backend.workers
+        echo(f"estimated {format_duration(estimate)} on {backend.description} "
+             f"(pilot run: {seconds_per_run:.2f} s per run)")
+        store.lock()
+        try:
+            if not store.check(record):
+                sample = None
+                if sweep.kind == "sensitivity":
+                    sample = pd.DataFrame(sweep.design.sample, columns=sweep.design.names)
+                    sample.insert(0, "point_id", np.arange(len(sample), dtype=np.int64))
+                manifest = plan.assign(status="pending")
+                store.create(record, sweep.design.points(), manifest, sample)
+            store.remove_temporaries()
+            _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, progress)
+        finally:
+            store.unlock()
+    finally:
+        if owned:
+            backend.close()
+    return store
+
+
+def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, progress):
+    dates = sweep.dates()
+    by_run = plan.set_index("run_id", drop=False)
+    names = sweep.design.names
+    tasks = ((int(row.run_id), (int(row.seed), {name: float(getattr(row, name)) for name in names}))
+             for row in todo.itertuples(index=False))
+    common = (sweep.scenario, sweep.scale, sweep.months, sweep.engine)
+    limit = part_runs or FLUSH_RUNS
+    batch, done = [], set(done)
+    last_flush = time.monotonic()
+    bar = tqdm(total=len(plan), initial=len(done), unit="run", desc=sweep.kind, disable=not progress,
+               dynamic_ncols=True, smoothing=0.05)
+
+    def flush():
+        nonlocal batch, last_flush
+        if batch:
+            store.write_part(_part_table(batch, by_run, dates))
+            done.update(run_id for run_id, _ in batch)
+            batch = []
+        store.write_manifest(plan, done)
+        last_flush = time.monotonic()
+
+    try:
+        for run_id, result in backend.map(simulate_values, common, tasks):
+            if isinstance(result, RunFailure):
+                row = by_run.loc[run_id]
+                setting = ", ".join(f"{name}={row[name]:g}" for name in names)
+                raise SweepError(f"run {run_id} (point {row['point_id']}, replicate {row['replicate']}, {setting}) "
+                                 f"failed: {result.message}")
+            batch.append((run_id, result))
+            bar.update()
+            if len(batch) >= limit or time.monotonic() - last_flush >= flush_seconds:
+                flush()
+    finally:
+        bar.close()
+        flush()
+
+
+# ---------------------------------------------------------------------------------------------- results
+def run_scalars(out, names=None) -> pd.DataFrame:
+    """One row per finished run: ``run_id, point_id, replicate, seed``, its parameter values and the scalar
+    outputs ``names`` (default: every scalar the sweep's length allows), matched to the manifest by run id."""
+    store = Store(out)
+    design = store.design()
+    months = int(design["months"])
+    names = list(scalars.available(months) if names is None else names)
+    manifest = store.manifest().drop(columns=["status"])
+    series = sorted({scalars.BY_NAME[name].series for name in names})
+    runs = store.read_runs(columns=series)
+    run_ids = runs["run_id"].to_numpy()
+    unique, first, counts = np.unique(run_ids, return_index=True, return_counts=True)
+    incomplete = unique[counts != months]
+    if incomplete.size:
+        raise SweepError(f"{out}: runs {_list(incomplete)} do not have {months} months each")
+    table = pd.DataFrame({"run_id": unique})
+    for name in names:
+        values = runs[scalars.BY_NAME[name].series].to_numpy().reshape(len(unique), months)
+        table[name] = scalars.values(values, name)
+    return manifest.merge(table, on="run_id", how="inner", validate="one_to_one")
+
+
+def _list(ids, limit: int = 10) -> str:
+    ids = [int(i) for i in ids]
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def summarise(table: pd.DataFrame, parameter_names, names) -> pd.DataFrame:
+    """Per design point: its parameter values, the number of replicates, and for each scalar its median and
+    5th/95th percentiles over replicates (linear interpolation)."""
+    grouped = table.groupby("point_id", sort=True)
+    summary = grouped[list(parameter_names)].first()
+    summary.insert(0, "replicates", grouped.size())
+    for name in names:
+        column = grouped[name]
+        summary[f"{name}_median"] = column.median()
+        summary[f"{name}_p05"] = column.quantile(0.05)
+        summary[f"{name}_p95"] = column.quantile(0.95)
+    return summary.reset_index()
+
+
+def write_summary(out, names=None) -> pd.DataFrame:
+    """Write ``scalars.csv`` (per run) and ``summary.csv`` (per design point) into ``out``; return the summary."""
+    out = Path(out)
+    design = Store(out).design()
+    names = list(scalars.available(int(design["months"])) if names is None else names)
+    parameter_names = [p["name"] for p in design["parameters"]]
+    table = run_scalars(out, names)
+    summary = summarise(table, parameter_names, names)
+    write_csv(out / "scalars.csv", table)
+    write_csv(out / "summary.csv", summary)
+    return summary
+
+
+def default_parameters() -> list[str]:
+    """Every parameter with a range (``low < high`` in the registry)."""
+    return [p.name for p in parameters.PARAMETERS if p.low < p.high]
+
