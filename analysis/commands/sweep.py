@@ -1,0 +1,203 @@
+"""``run.py sweep SCENARIO.toml``: a scenario over a grid or a Latin hypercube of parameter values.
+
+Runs stream into a resumable store under ``--out`` (see ``analysis/store.py``); running the same command again
+finishes an interrupted sweep. Defaults: 3 replicates at 1:100 scale over the scenario's months, seed 1.
+"""
+
+from analysis.cli import InputError, non_negative_int, positive_float, positive_int
+
+DEFAULT_REPLICATES = 3
+DEFAULT_SCALE = 100.0
+DEFAULT_SEED = 1
+ENGINES = ("fast", "reference")
+FORMATS = ("png", "svg", "pdf")
+
+
+def add_run_flags(parser, replicates: int):
+    """The run and backend flags ``sweep`` and ``sensitivity`` share."""
+    parser.add_argument("--replicates", type=positive_int, default=replicates, metavar="R",
+                        help=f"runs per design point, with seeds derived from (S, replicate) (default {replicates})")
+    parser.add_argument("--seed", type=non_negative_int, default=DEFAULT_SEED, metavar="S",
+                        help=f"sweep seed (default {DEFAULT_SEED})")
+    parser.add_argument("--scale", type=positive_float, default=DEFAULT_SCALE, metavar="X",
+                        help=f"real persons per agent (default {DEFAULT_SCALE:g})")
+    parser.add_argument("--months", type=positive_int, metavar="M",
+                        help="horizon in months (default: the scenario's months)")
+    parser.add_argument("--engine", choices=ENGINES, default="fast", help="model engine (default fast)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="results directory; the same command resumes an interrupted sweep in it")
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+    parser.add_argument("--workers", type=positive_int, metavar="K",
+                        help="local worker processes, or workers of --dask local (default: the CPU count)")
+    parser.add_argument("--dask", metavar="local|tcp://HOST:8786",
+                        help="run on Dask: 'local' starts a LocalCluster, an address joins a running cluster "
+                             "(docs/sweeps.md)")
+    parser.add_argument("--part-runs", type=positive_int, metavar="N",
+                        help="write a Parquet part at least every N runs (default: every 1000 runs or 10 s)")
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "sweep", help="run a scenario over a grid or Latin hypercube of parameter values",
+        description="Run a scenario at every point of a design (a grid with --vary, or a Latin hypercube with "
+                    "--lhs) with replicates. Writes design.json, points.csv, manifest.csv, runs/part-*.parquet "
+                    "(monthly outputs of every run), scalars.csv (key scalar outputs per run) and summary.csv "
+                    "(median and 5-95%% band per design point). Re-running the same command resumes.")
+    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
+    parser.add_argument("--vary", action="append", metavar="NAME=LOW:HIGH:STEPS",
+                        help="a grid axis: STEPS evenly spaced values of parameter NAME (repeatable)")
+    parser.add_argument("--lhs", type=positive_int, metavar="N", help="a Latin hypercube of N points over --params")
+    parser.add_argument("--params", metavar="A,B,...", help="parameters of the Latin hypercube")
+    parser.add_argument("--bounds", action="append", metavar="NAME=LOW:HIGH",
+                        help="override the registry range of a --params parameter (repeatable)")
+    add_run_flags(parser, DEFAULT_REPLICATES)
+    parser.set_defaults(func=main)
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+def _numbers(flag: str, text: str, fields: int, form: str) -> tuple[str, list[str]]:
+    name, sep, rest = text.partition("=")
+    parts = rest.split(":")
+    if not sep or not name.strip() or len(parts) != fields:
+        raise InputError(f"{flag}: expected {form}, got {text!r}")
+    return name.strip(), parts
+
+
+def _float(flag: str, text: str, whole: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{flag}: {text!r} in {whole!r} is not a number") from None
+
+
+def _factor(flag: str, name: str, low=None, high=None):
+    from analysis.design import DesignError, factor
+
+    try:
+        return factor(name, low, high)
+    except DesignError as error:
+        raise InputError(f"{flag}: {error}") from None
+
+
+def parse_vary(texts) -> list:
+    axes = []
+    for text in texts:
+        name, (low, high, steps) = _numbers("--vary", text, 3, "NAME=LOW:HIGH:STEPS")
+        try:
+            steps = int(steps)
+        except ValueError:
+            raise InputError(f"--vary: STEPS must be a whole number, got {steps!r} in {text!r}") from None
+        if steps < 2:
+            raise InputError(f"--vary: {name} needs at least 2 steps, got {steps}")
+        axes.append((_factor("--vary", name, _float("--vary", low, text), _float("--vary", high, text)), steps))
+    return axes
+
+
+def parse_params(text: str | None, default=None) -> list[str]:
+    from sim import parameters
+
+    if text is None:
+        return list(default or [])
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise InputError("--params: expected a comma-separated list of parameter names")
+    for name in names:
+        if name not in parameters.BY_NAME:
+            raise InputError(f"--params: unknown parameter '{name}'{parameters.suggest(name, parameters.NAMES)}")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(f"--params: listed twice: {', '.join(repeated)}")
+    return names
+
+
+def parse_factors(names: list[str], bounds_texts) -> list:
+    """Factors over the registry ranges, with ``--bounds`` overrides."""
+    bounds = {}
+    for text in bounds_texts or []:
+        name, (low, high) = _numbers("--bounds", text, 2, "NAME=LOW:HIGH")
+        if name not in names:
+            raise InputError(f"--bounds: '{name}' is not among the parameters varied ({', '.join(names)})")
+        bounds[name] = (_float("--bounds", low, text), _float("--bounds", high, text))
+    return [_factor("--bounds" if name in bounds else "--params", name, *bounds.get(name, (None, None)))
+            for name in names]
+
+
+def check_common(args):
+    """Checks of the shared flags that argparse cannot make; returns the scenario and the horizon in months."""
+    from sim import scenario as scenarios
+
+    if args.dask is not None and args.dask != "local" and "://" not in args.dask:
+        raise InputError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got "
+                         f"{args.dask!r}")
+    if args.engine == "reference":
+        import importlib.util
+
+        if importlib.util.find_spec("sim.reference") is None:
+            raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
+    loaded = scenarios.load(args.scenario)
+    months = args.months or loaded.months
+    if months > scenarios.MAX_MONTHS:
+        raise InputError(f"--months: at most {scenarios.MAX_MONTHS}, got {months}")
+    return loaded, months
+
+
+def execute(plan, args, default_out: str):
+    """Run the sweep's runs into ``--out`` (resuming), turning library refusals into one-line input errors."""
+    from analysis import sweep
+    from analysis.backends import BackendError
+    from analysis.store import StoreError
+
+    out = args.out or default_out
+    try:
+        sweep.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
+    except (StoreError, BackendError, sweep.SweepError) as error:
+        raise InputError(str(error)) from None
+    return out
+
+
+def render(out, args):
+    if not args.no_plots:
+        from analysis import report
+
+        for path in report.render(out, args.format):
+            print(f"wrote {path}")
+
+
+def main(args):
+    from analysis import design, sweep
+    from analysis.scalars import BY_NAME
+
+    if args.vary and (args.lhs or args.params):
+        raise InputError("--vary: a grid (--vary) and a Latin hypercube (--lhs, --params) cannot be combined")
+    if args.vary and args.bounds:
+        raise InputError("--bounds: give a grid's bounds in --vary NAME=LOW:HIGH:STEPS")
+    if not args.vary and args.lhs is None:
+        raise InputError("sweep: give a design: --vary NAME=LOW:HIGH:STEPS (a grid) or --lhs N --params A,B")
+    if args.lhs is not None and not args.params:
+        raise InputError("--lhs: name the parameters to vary with --params A,B,...")
+    scenario, months = check_common(args)
+    try:
+        if args.vary:
+            plan_design = design.grid(parse_vary(args.vary))
+        else:
+            plan_design = design.latin_hypercube(parse_factors(parse_params(args.params), args.bounds), args.lhs,
+                                                 args.seed)
+    except design.DesignError as error:
+        raise InputError(f"{'--vary' if args.vary else '--lhs'}: {error}") from None
+    plan = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
+                       scale=args.scale, months=months, engine=args.engine)
+    out = execute(plan, args, f"results/{scenario.name}-sweep")
+    try:
+        summary = sweep.write_summary(out)
+    except sweep.SweepError as error:
+        raise InputError(str(error)) from None
+    names = [c[:-len("_median")] for c in summary.columns if c.endswith("_median")]
+    print(f"wrote {out}/summary.csv ({len(summary)} design points) and {out}/scalars.csv; key outputs (median "
+          f"over replicates, lowest..highest design point):")
+    for name in names:
+        column = summary[f"{name}_median"]
+        print(f"  {name:30} {column.min():>14.6g} .. {column.max():<14.6g} {BY_NAME[name].unit}")
+    render(out, args)
+    return 0
+
