@@ -1,0 +1,113 @@
+"""``run.py compare BASE.toml ALT.toml [ALT2.toml ...]``: scenarios side by side with common random numbers."""
+
+import time
+from pathlib import Path
+
+from analysis.commands.run import add_run_flags, check_flags, command_line, load_scenario, render, simulate
+from sim.scenario import ScenarioError
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "compare", help="compare scenarios with the baseline, replicate by replicate",
+        description="Run a base scenario and one or more alternatives with the same seeds (common random "
+                    "numbers: replicate i of every scenario draws the same random streams), write each as a run "
+                    "directory OUT/<scenario name>/ and the paired differences ALT - BASE as comparison.csv "
+                    "(at 12 months and the horizon, with 95%% CIs) and differences.csv (every replicate and "
+                    "month). Every scenario runs over the base's months unless --months is given.")
+    parser.add_argument("base", metavar="BASE.toml", help="the reference scenario")
+    parser.add_argument("alternatives", metavar="ALT.toml", nargs="+", help="scenarios to compare with BASE")
+    add_run_flags(parser)
+    parser.set_defaults(func=main)
+
+
+def load_all(args):
+    from sim.scenario import with_months
+
+    base = load_scenario(args.base, args.months)
+    alternatives = []
+    seen = {base.name: base.path}
+    for path in args.alternatives:
+        alt = load_scenario(path, args.months)
+        if alt.start != base.start:
+            raise ScenarioError(alt.path, "scenario.start", f"{alt.start} differs from the base scenario's start "
+                                                            f"{base.start}; compared scenarios must start in the "
+                                                            f"same month")
+        if alt.name in seen:
+            raise ScenarioError(alt.path, "scenario.name", f"'{alt.name}' is also the name of {seen[alt.name]}; "
+                                                           f"compared scenarios need different names (each gets "
+                                                           f"OUT/<name>/)")
+        seen[alt.name] = alt.path
+        # Every alternative runs over the base's horizon, so its shocks are checked over that horizon too.
+        alternatives.append(with_months(alt, base.months, flag="the base scenario's months"))
+    return base, alternatives
+
+
+def main(args):
+    base, alternatives = load_all(args)
+    scenarios = [base, *alternatives]
+    workers = check_flags(args, args.replicates * len(scenarios))
+    out = Path(args.out) if args.out else Path("results") / (
+        f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
+
+    from analysis import compare, ensemble
+    from analysis.outdir import atomic_directory
+    from analysis.runner import replicate_seed
+
+    began = time.perf_counter()
+    series = simulate(scenarios, args, workers)
+    summaries = {s.name: ensemble.summarise(series[s.name]) for s in scenarios}
+    diffs = [compare.differences(series[base.name], series[a.name], a.name) for a in alternatives]
+    import pandas as pd
+
+    differences = pd.concat(diffs, ignore_index=True)
+    table = compare.comparison(differences)
+    wall = time.perf_counter() - began
+    info = {
+        "kind": "compare",
+        "base": base.name,
+        "alternatives": [a.name for a in alternatives],
+        "runs": {s.name: s.name for s in scenarios},
+        "scenarios": {s.name: {"path": s.path, "sha256": s.sha256, "description": s.description}
+                      for s in scenarios},
+        "seed": args.seed,
+        "replicates": args.replicates,
+        "seeds": [replicate_seed(args.seed, i) for i in range(args.replicates)],
+        "scale": args.scale,
+        "months": base.months,
+        "start": base.start,
+        "end": ensemble.month_dates(series[base.name])[-1],
+        "engine": args.engine,
+        "workers": workers,
+        "package_version": ensemble.package_version(),
+        "git_commit": ensemble.git_commit(),
+        "wall_time_s": round(wall, 3),
+        "command_line": command_line(),
+        "common_random_numbers": "replicate i of every scenario runs with analysis.runner.replicate_seed(seed, i)",
+    }
+    with atomic_directory(out) as staging:
+        for s in scenarios:
+            manifest = ensemble.manifest(s, replicates=args.replicates, seed=args.seed, scale=args.scale,
+                                         months=s.months, engine=args.engine, workers=workers)
+            manifest.update(wall_time_s=round(wall, 3), wall_time_note="the whole comparison",
+                            compute_time_s=round(series[s.name].attrs["compute_time_s"], 3),
+                            command_line=command_line(), part_of_comparison=True)
+            ensemble.write(staging / s.name, series[s.name], summaries[s.name], manifest)
+        table.to_csv(staging / "comparison.csv", index=False)
+        differences.to_csv(staging / "differences.csv", index=False)
+        ensemble.write_json(staging / "compare.json", info)
+
+    print(f"base {base.name}: {base.description}")
+    for alt in alternatives:
+        print(f"alt  {alt.name}: {alt.description}")
+    print(f"{args.replicates} replicates per scenario with common random numbers, scale {args.scale:g}, "
+          f"{base.start}..{info['end']} ({base.months} months), engine {args.engine}, seed {args.seed}, "
+          f"{wall:.1f} s on {workers} worker{'s' if workers > 1 else ''}\n")
+    print(compare.comparison_text(table, summaries[base.name], ensemble.KEY_METRICS))
+    print(f"\nALT - BASE paired by replicate: mean [95% CI of the mean]; pp = percentage points. "
+          f"All metrics: {out}/comparison.csv")
+    for s in scenarios:
+        render(out / s.name, args)
+    render(out, args)
+    print(f"wrote {out}/")
+    return 0

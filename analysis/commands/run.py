@@ -1,0 +1,127 @@
+"""``run.py run SCENARIO.toml``: run a scenario with replicates and write timeseries, summary and provenance.
+
+Defaults (measured on a 2-core machine, see ``docs/scenario-format.md``): 20 replicates at 20 persons per agent,
+which runs the ten-year baseline in well under a minute and gives 5-95 % bands of the replicate noise.
+"""
+
+import importlib.util
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from analysis.cli import InputError, non_negative_int, positive_float, positive_int
+
+DEFAULT_REPLICATES = 20
+DEFAULT_SCALE = 20.0
+DEFAULT_SEED = 1
+ENGINES = ("fast", "reference")  # sim.model.ENGINES, repeated so --help does not import the model
+FORMATS = ("png", "svg", "pdf")
+
+
+def add_run_flags(parser):
+    """The flags ``run`` and ``compare`` share."""
+    parser.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES, metavar="N",
+                        help=f"runs with different seeds (default {DEFAULT_REPLICATES})")
+    parser.add_argument("--seed", type=non_negative_int, default=DEFAULT_SEED, metavar="S",
+                        help=f"study seed; replicate i uses a seed derived from (S, i) (default {DEFAULT_SEED})")
+    parser.add_argument("--scale", type=positive_float, default=DEFAULT_SCALE, metavar="X",
+                        help=f"real persons per agent; 1 simulates every person (default {DEFAULT_SCALE:g})")
+    parser.add_argument("--months", type=positive_int, metavar="M",
+                        help="horizon in months (default: the scenario's months)")
+    parser.add_argument("--engine", choices=ENGINES, default="fast",
+                        help="fast (compiled, default) or reference (per-agent Mesa, slow)")
+    parser.add_argument("--workers", type=positive_int, metavar="K",
+                        help="parallel processes for the replicates (default: the CPU count, at most the number "
+                             "of runs); results do not depend on it")
+    parser.add_argument("--out", metavar="DIR", help="output directory (replaced if it exists)")
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "run", help="run a scenario file with replicates",
+        description="Run a scenario with replicates and write timeseries.csv (every replicate and month), "
+                    "summary.csv (median, 5-95%% band and mean with 95%% CI at 12 months and at the horizon) and "
+                    "run.json (provenance) into results/<scenario name>/ or --out.")
+    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
+    add_run_flags(parser)
+    parser.set_defaults(func=main)
+
+
+def load_scenario(path: str, months: int | None):
+    """Load and validate a scenario file, with ``--months`` applied."""
+    from sim import scenario
+
+    loaded = scenario.load(path)
+    return scenario.with_months(loaded, months) if months else loaded
+
+
+def check_flags(args, runs: int) -> int:
+    """Flags that need more than argparse can check. Returns the number of workers."""
+    if args.engine == "reference" and importlib.util.find_spec("sim.reference") is None:
+        raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
+    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise InputError(f"--out: {args.out} exists and is not a directory")
+    return args.workers or max(1, min(os.cpu_count() or 1, runs))
+
+
+def command_line() -> str:
+    return shlex.join(["run.py", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("run.py") else \
+        shlex.join(sys.argv)
+
+
+def simulate(scenarios, args, workers: int, study_seeds=None):
+    """Run the ensembles, turning the model's refusal of its set-up into one line of bad input."""
+    from analysis import ensemble
+
+    try:
+        return ensemble.run_many(scenarios, replicates=args.replicates, seed=args.seed, scale=args.scale,
+                                 months=args.months, engine=args.engine, workers=workers,
+                                 study_seeds=study_seeds, description="runs")
+    except ensemble.SetupError as error:
+        message = str(error)
+        if message.startswith("scale: "):
+            raise InputError(f"--scale: {message.removeprefix('scale: ')}") from None
+        raise InputError(message) from None
+
+
+def render(directory, args):
+    if args.no_plots:
+        return
+    from analysis import report
+
+    report.render(directory, args.format)
+
+
+def main(args):
+    scenario = load_scenario(args.scenario, args.months)
+    workers = check_flags(args, args.replicates)
+    out = Path(args.out) if args.out else Path("results") / scenario.name
+
+    from analysis import ensemble
+    from analysis.outdir import atomic_directory
+
+    began = time.perf_counter()
+    series = simulate([scenario], args, workers)[scenario.name]
+    summary = ensemble.summarise(series)
+    wall = time.perf_counter() - began
+    manifest = ensemble.manifest(scenario, replicates=args.replicates, seed=args.seed, scale=args.scale,
+                                 months=scenario.months, engine=args.engine, workers=workers)
+    manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3),
+                    command_line=command_line())
+    with atomic_directory(out) as staging:
+        ensemble.write(staging, series, summary, manifest)
+
+    dates = ensemble.month_dates(series)
+    print(f"{scenario.name}: {scenario.description}")
+    print(f"{args.replicates} replicates at scale {args.scale:g} (persons per agent), {scenario.start}..{dates[-1]} "
+          f"({scenario.months} months), engine {args.engine}, seed {args.seed}, {wall:.1f} s on {workers} "
+          f"worker{'s' if workers > 1 else ''}\n")
+    print(ensemble.summary_text(summary, dates[-1], dates[11] if len(dates) >= 12 else None))
+    print(f"\nstart = mean of the first month; bands are 5-95 % over replicates. All metrics: {out}/summary.csv")
+    render(out, args)
+    print(f"wrote {out}/")
+    return 0

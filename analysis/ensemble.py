@@ -1,0 +1,279 @@
+"""Ensembles: a scenario run with many replicates, and the statistics over replicates that every report uses.
+
+    from sim import scenario
+    from analysis import ensemble
+    s = scenario.load("scenarios/baseline.toml")
+    series = ensemble.run(s, replicates=10, seed=1, scale=50)      # one row per replicate and month
+    ensemble.summarise(series)                                     # per metric: median, p05, p95, mean and its CI
+    ensemble.bands(series)                                         # the same statistics for every month
+
+Replicate ``i`` runs with ``analysis.runner.replicate_seed(seed, i)`` whatever the scenario, so ensembles of two
+scenarios under the same ``seed`` are paired by common random numbers (``analysis.compare``).
+
+Statistics: ``median``, ``p05`` and ``p95`` are percentiles over replicates (linear interpolation); ``mean_ci_low``
+and ``mean_ci_high`` are the 95 % confidence interval of the mean from Student's t with ``n - 1`` degrees of
+freedom, which describes the Monte Carlo uncertainty of the ensemble mean, not the spread of outcomes. With a single
+replicate the interval is undefined (NaN).
+"""
+
+import importlib.metadata
+import json
+import math
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.parallel import run_local
+from analysis.runner import replicate_seed
+from sim import outputs
+from sim.scenario import Scenario, base_values, horizon_end
+
+ROOT = Path(__file__).resolve().parent.parent
+STATISTICS = ("median", "p05", "p95", "mean", "mean_ci_low", "mean_ci_high")
+ID_COLUMNS = ("replicate", "seed", "date")
+# The rows a printed summary shows; the CSV files hold every output.
+KEY_METRICS = ("migrants_abroad", "migrants_irregular", "departures", "returns_voluntary", "deportations",
+               "entry_refusals", "banned_stock", "register_stock", "remittances_usd", "remittances_pct_gdp",
+               "household_poverty_rate", "unemployment_rate", "youth_unemployment_rate",
+               "returnee_unemployment_rate", "risk_index", "at_risk_per_100k")
+
+
+class SetupError(ValueError):
+    """The model refused its set-up (for example a scale that leaves too few agents): bad input, not a bug."""
+
+
+def simulate_replicate(scenario: Scenario, seed: int, scale: float, months: int, engine: str,
+                       overrides: dict | None) -> pd.DataFrame:
+    """One run; module-level so worker processes can import it."""
+    began = time.perf_counter()
+    try:
+        model = scenario.model(scale=scale, rng=seed, engine=engine, months=months, **(overrides or {}))
+    except ValueError as error:
+        raise SetupError(str(error)) from None
+    model.run_for(months)
+    return model.results(), time.perf_counter() - began
+
+
+def run_many(scenarios, replicates: int, seed: int, scale: float, months: int | None = None, engine: str = "fast",
+             workers: int = 1, overrides: dict | None = None, study_seeds: dict | None = None,
+             description: str | None = "replicates") -> dict[str, pd.DataFrame]:
+    """Run every scenario ``replicates`` times in one pool; return ``{scenario name: timeseries}``.
+
+    Every scenario uses the study ``seed`` (common random numbers) unless ``study_seeds`` gives a scenario its
+    own, which is only useful to measure what common random numbers buy. ``months`` defaults to each scenario's
+    own horizon."""
+    tasks = []
+    for s in scenarios:
+        study = (study_seeds or {}).get(s.name, seed)
+        for i in range(replicates):
+            tasks.append(((s.name, i), (s, replicate_seed(study, i), scale, months or s.months, engine, overrides)))
+    seeds = {task_id: args[1] for task_id, args in tasks}
+    frames: dict = {}
+    seconds: dict = {}
+    for (name, i), (frame, spent) in run_local(simulate_replicate, tasks, workers=workers, description=description):
+        frames[(name, i)] = frame
+        seconds[name] = seconds.get(name, 0.0) + spent
+    result = {}
+    for s in scenarios:
+        parts = []
+        for i in range(replicates):
+            frame = frames[(s.name, i)]
+            frame.insert(0, "seed", seeds[(s.name, i)])
+            frame.insert(0, "replicate", i)
+            parts.append(frame)
+        series = pd.concat(parts, ignore_index=True)[[*ID_COLUMNS, *outputs.NAMES]]
+        series.attrs["compute_time_s"] = seconds[s.name]  # summed over replicates, whatever the workers
+        result[s.name] = series
+    return result
+
+
+def run(scenario: Scenario, replicates: int, seed: int, scale: float, months: int | None = None,
+        engine: str = "fast", workers: int = 1, overrides: dict | None = None,
+        description: str | None = "replicates") -> pd.DataFrame:
+    """The timeseries of one scenario: columns ``replicate, seed, date`` and every output, one row per replicate
+    and month, sorted by replicate then date."""
+    return run_many([scenario], replicates, seed, scale, months, engine, workers, overrides,
+                    description=description)[scenario.name]
+
+
+def describe(values) -> dict[str, float]:
+    """Median, 5th and 95th percentiles, mean and the 95 % t confidence interval of the mean."""
+    values = np.asarray(values, dtype=float)
+    n = values.size
+    if n == 0:
+        return dict.fromkeys(STATISTICS, np.nan)
+    mean = float(values.mean())
+    if n > 1:
+        half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n))
+    else:
+        half = np.nan
+    p05, median, p95 = np.percentile(values, [5, 50, 95])
+    return {"median": float(median), "p05": float(p05), "p95": float(p95), "mean": mean,
+            "mean_ci_low": mean - half, "mean_ci_high": mean + half}
+
+
+def month_dates(timeseries: pd.DataFrame) -> list[str]:
+    return sorted(timeseries["date"].unique())
+
+
+def summarise(timeseries: pd.DataFrame, metrics=outputs.NAMES, at_month: int = 12) -> pd.DataFrame:
+    """One row per metric: the statistics over replicates at the horizon (last month), the same prefixed ``m12_``
+    at month ``at_month`` (NaN if the run is shorter), the mean in the first month (``start_mean``) and the mean
+    change from the first month to the horizon (``change_from_start_mean``)."""
+    dates = month_dates(timeseries)
+    first, last = dates[0], dates[-1]
+    twelfth = dates[at_month - 1] if len(dates) >= at_month else None
+    by_date = {d: frame.sort_values("replicate") for d, frame in timeseries.groupby("date")}
+    rows = []
+    for metric in metrics:
+        row = {"metric": metric, "unit": outputs.BY_NAME[metric].unit if metric in outputs.BY_NAME else ""}
+        row.update(describe(by_date[last][metric]))
+        at12 = describe(by_date[twelfth][metric]) if twelfth else dict.fromkeys(STATISTICS, np.nan)
+        row.update({f"m{at_month}_{k}": v for k, v in at12.items()})
+        start = by_date[first][metric].to_numpy(dtype=float)
+        row["start_mean"] = float(start.mean())
+        row["change_from_start_mean"] = float((by_date[last][metric].to_numpy(dtype=float) - start).mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def bands(timeseries: pd.DataFrame, metrics=outputs.NAMES) -> pd.DataFrame:
+    """The statistics over replicates for every month: columns ``date, metric`` and ``STATISTICS``."""
+    rows = []
+    for date, frame in timeseries.groupby("date", sort=True):
+        for metric in metrics:
+            rows.append({"date": date, "metric": metric, **describe(frame[metric])})
+    return pd.DataFrame(rows, columns=["date", "metric", *STATISTICS])
+
+
+def package_version() -> str:
+    """The installed package's version, else the checkout's pyproject.toml version, else "unknown"."""
+    try:
+        return importlib.metadata.version("tajmig")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        with open(ROOT / "pyproject.toml", "rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def git_commit() -> str | None:
+    """The checkout's commit, with ``-dirty`` when tracked files differ from it; None outside a git checkout."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
+
+
+def manifest(scenario: Scenario, *, replicates: int, seed: int, scale: float, months: int, engine: str,
+             workers: int, overrides: dict | None = None) -> dict:
+    """The provenance of a run (``run.json`` without timing and command line)."""
+    return {
+        "kind": "run",
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "scenario_path": scenario.path,
+        "scenario_text": scenario.text,
+        "scenario_sha256": scenario.sha256,
+        "data_files": [{"path": p, "sha256": h} for p, h in scenario.data_files],
+        "country": scenario.country,
+        "start": scenario.start,
+        "end": horizon_end(scenario, months),
+        "months": months,
+        "parameters": base_values(scenario.country, {**scenario.parameters, **(overrides or {})}),
+        "overrides": dict(overrides or {}),
+        "shocks": [s.as_dict() for s in scenario.shocks],
+        "seed": seed,
+        "replicates": replicates,
+        "seeds": [replicate_seed(seed, i) for i in range(replicates)],
+        "scale": scale,
+        "engine": engine,
+        "workers": workers,
+        "package_version": package_version(),
+        "git_commit": git_commit(),
+        "outputs": [{"name": o.name, "unit": o.unit, "description": o.description} for o in outputs.OUTPUTS],
+    }
+
+
+def write(directory, series: pd.DataFrame, summary: pd.DataFrame, run_manifest: dict):
+    """Write a run directory: ``timeseries.csv``, ``summary.csv`` and ``run.json`` (NaN becomes null)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    series.to_csv(directory / "timeseries.csv", index=False)
+    summary.to_csv(directory / "summary.csv", index=False)
+    write_json(directory / "run.json", run_manifest)
+
+
+def write_json(path, data: dict):
+    Path(path).write_text(json.dumps(_finite(data), indent=2) + "\n", encoding="utf-8")
+
+
+def _finite(value):
+    """JSON has no NaN or infinity: they become null."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _finite(value.item())
+    return value
+
+
+def format_value(value: float, unit: str) -> str:
+    """A number as a reader wants it: shares as percentages, counts and dollars with k/M/bn."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    if unit.startswith("share"):
+        return f"{100 * value:.1f}%"
+    if unit.startswith("%"):
+        return f"{value:.1f}%"
+    prefix = "$" if unit.startswith("USD") else ""
+    magnitude = abs(value)
+    sign = "-" if value < 0 else ""
+    if magnitude >= 1e9:
+        return f"{sign}{prefix}{magnitude / 1e9:.2f}bn"
+    if magnitude >= 1e6:
+        return f"{sign}{prefix}{magnitude / 1e6:.2f}M"
+    if magnitude >= 1e4:
+        return f"{sign}{prefix}{magnitude / 1e3:.1f}k"
+    if magnitude >= 100 or unit.startswith(("persons", "checks", "jobs")):
+        return f"{sign}{prefix}{magnitude:,.0f}"
+    return f"{sign}{prefix}{magnitude:.3g}"
+
+
+def summary_text(summary: pd.DataFrame, horizon_date: str, m12_date: str | None,
+                 metrics=KEY_METRICS) -> str:
+    """A fixed-width table of the key metrics: start, month 12 and horizon medians with their 5-95 % bands."""
+    def band(row, prefix):
+        unit = row["unit"]
+        return (f"{format_value(row[prefix + 'median'], unit)} "
+                f"[{format_value(row[prefix + 'p05'], unit)}, {format_value(row[prefix + 'p95'], unit)}]")
+
+    rows = summary.set_index("metric")
+    header = (f"{'metric':28} {'unit':14} {'start':>9}  {(m12_date or 'month 12') + ' median [p05, p95]':>33}  "
+              f"{horizon_date + ' median [p05, p95]':>33}")
+    lines = [header, "-" * len(header)]
+    for metric in metrics:
+        if metric not in rows.index:
+            continue
+        row = rows.loc[metric]
+        unit = row["unit"]
+        m12 = band(row, "m12_") if m12_date else "n/a"
+        short_unit = unit.split(" (")[0][:14]
+        lines.append(f"{metric:28} {short_unit:14} {format_value(row['start_mean'], unit):>9}  {m12:>33}  "
+                     f"{band(row, ''):>33}")
+    return "\n".join(lines)
