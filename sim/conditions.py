@@ -12,7 +12,8 @@ from sim.calendar import fractional_year, seasonal_factor
 from sim.mechanisms import departures, earnings, enforcement, home_labour_market, returns
 
 Conditions = namedtuple("Conditions", "terms expected_abroad risk_pct utilities open_share departure_weights "
-                                      "network_weights departure_ceiling return_logs capacity gdp_usd_bn")
+                                      "all_departure_weights personal_weights network_weights return_logs "
+                                      "capacity gdp_usd_bn")
 
 
 @dataclass
@@ -74,7 +75,6 @@ def monthly(v, memory: Memory, profile, region_wage_usd: np.ndarray, scale: floa
     open_share = departures.availability(v, memory.stock, scale)
     weights = departures.choice_weights(utilities, open_share)
     network = departures.network_weights(v, int(v.network_contacts))
-    ceiling = departures.probability_ceiling(v, weights, network)
     return_logs = returns.log_terms(
         v, v.return_base_prob * seasonal_factor(month, v.return_peak_month, v.return_season_amplitude))
     gdp = profile.at("gdp_usd_bn", fractional_year(month))
@@ -82,5 +82,5 @@ def monthly(v, memory: Memory, profile, region_wage_usd: np.ndarray, scale: floa
         else 1.0
     capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,
                                                v.jobs_gdp_elasticity, v.jobs_remittance_elasticity)
-    return Conditions(terms, expected, risk_pct, utilities, open_share, weights, network, ceiling, return_logs,
-                      capacity, gdp)
+    return Conditions(terms, expected, risk_pct, utilities, open_share, weights, weights[1:].sum(axis=0),
+                      departures.personal_weights(v), network, return_logs, capacity, gdp)

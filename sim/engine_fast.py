@@ -56,11 +56,12 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, month, key
 
 
 @njit(**PASS)
-def departure_pass(people, hh, v, rows, weights, network, ceiling, p_documented, month, keys, tally):
+def departure_pass(people, hh, v, rows, c, p_documented, month, keys, tally):
     """Step 5 for everyone at home at the start of the month; counts who stays, employed or not."""
     for i in rows:
-        if people.spell_months[i] >= 1 and departures.update(people, hh, i, v, weights, network, ceiling,
-                                                             p_documented, month, keys, tally) != HOME:
+        if people.spell_months[i] >= 1 and departures.update(
+                people, hh, i, v, c.departure_weights, c.all_departure_weights, c.personal_weights, c.network_weights,
+                p_documented, month, keys, tally) != HOME:
             continue
         if people.employed[i]:
             tally[t.STAYERS_EMPLOYED] += 1
@@ -166,8 +167,7 @@ class FastEngine:
         fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
         abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs, month, keys, tally)
         p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
-        departure_pass(people, hh, v, self.home_rows, c.departure_weights, c.network_weights, c.departure_ceiling,
-                       p_documented, month, keys, tally)
+        departure_pass(people, hh, v, self.home_rows, c, p_documented, month, keys, tally)
 
         arrived_home = tally[t.RETURNS_VOLUNTARY] + tally[t.DEPORTATIONS]  # all jobless on arrival
         find_rate, separation, vacancies = home_labour_market.monthly_rates(

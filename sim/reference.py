@@ -11,7 +11,6 @@ then meets the home labour market (``work_at_home``); everyone ages and keeps up
 count their income; the census and risk conditions are taken.
 """
 
-import math
 
 import mesa
 import numpy as np
@@ -198,9 +197,9 @@ class MigrantWorker(mesa.Agent):
             where = by_slot[contact].location
             if where in at:
                 at[where] += 1
-        personal = math.exp(departures.personal_utility.py_func(
-            self.age_months / 12.0, self.female, engine.households.need[self.household], self.experience_months > 0,
-            v.departure_age_coef, v.departure_female_coef, v.departure_need_coef, v.departure_experience_coef))
+        personal = c.personal_weights[1 if self.female else 0, 1 if self.experience_months > 0 else 0,
+                                      self.age_months // 12]
+        personal *= departures.need_weight.py_func(engine.households.need[self.household], v.departure_need_coef)
         group = (self.skill, self.region, 1 if self.employed else 0)
         weight = {d: c.departure_weights[(d, *group)] * personal * c.network_weights[at[d]] for d in at}
         if self.ban_until > month:

@@ -6,7 +6,8 @@ Utility of destination d relative to staying (0):
     V_d = asc_d + b_earn * (expected net earnings at d - expected earnings at home) / 100 USD
           - b_risk * expected monthly deportation risk at d (%) - b_hostility * hostility at d
           + b_network * share of one's contacts at d
-          - b_age * |age - 25| - b_female * female + b_need * household need + b_experience * been abroad before
+          - b_age * |age in whole years - 25| - b_female * female + b_need * household need
+          + b_experience * been abroad before
           + log(seasonal factor)
 
 and P(d) = w_d / (1 + sum_k w_k) with weights w_d = open_d * exp(V_d), where open_d (0..1) is how open the
@@ -74,32 +75,18 @@ def network_weights(v, contacts):
     return np.exp(v.departure_network_coef * np.arange(contacts + 1) / contacts)
 
 
-def probability_ceiling(v, weights, network):
-    """An upper bound on anyone's chance of leaving this month, by (skill, region, employed, female, experienced,
-    age in whole years): the choice at the most favourable need (1) and network (all contacts there).
-
-    The kernel draws its uniform first and evaluates the full choice only when the draw falls under this ceiling.
-    The outcome is exactly that of always evaluating it, because whoever draws above the ceiling stays in both
-    cases; most people never reach the network lookups, which dominate the cost."""
+def personal_weights(v):
+    """exp(personal part of V_d) by (female, been abroad, age in whole years), need excluded."""
     ages = np.arange(MAX_AGE_YEARS)
-    age_distance = np.maximum(0.0, np.maximum(ages - PEAK_AGE_YEARS, PEAK_AGE_YEARS - (ages + 1)))
-    personal = np.exp(v.departure_need_coef - v.departure_female_coef * np.arange(2)[:, None, None]
-                      + v.departure_experience_coef * np.arange(2)[None, :, None]
-                      - v.departure_age_coef * age_distance[None, None, :])
-    group = weights[RUSSIA] + weights[KAZAKHSTAN] + weights[OTHER]
-    most = group[..., None, None, None] * personal * network[-1]
-    return most / (1.0 + most) * (1.0 + 1e-9) + 1e-12
+    return np.exp(-v.departure_female_coef * np.arange(2)[:, None, None]
+                  + v.departure_experience_coef * np.arange(2)[None, :, None]
+                  - v.departure_age_coef * np.abs(ages - PEAK_AGE_YEARS)[None, None, :])
 
 
 @njit(cache=True, inline="always")
-def personal_utility(age_years, female, need, experienced, age_coef, female_coef, need_coef, experience_coef):
-    """The part of V_d that depends on the person and is the same for every destination."""
-    u = need_coef * need - age_coef * abs(age_years - PEAK_AGE_YEARS)
-    if female:
-        u -= female_coef
-    if experienced:
-        u += experience_coef
-    return u
+def need_weight(need, need_coef):
+    """exp(b_need * need); most households have no need, so the exponential is mostly skipped."""
+    return 1.0 if need <= 0.0 else math.exp(need_coef * need)
 
 
 @njit(cache=True, inline="always")
@@ -119,12 +106,22 @@ def choose(u, exp_russia, exp_kazakhstan, exp_other):
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, v, weights, network, ceiling, p_documented, month, keys, tally):
-    """For a person at home who has been home at least a month. Returns the location chosen (HOME to stay)."""
+def update(people, households, i, v, weights, all_weights, personal, network, p_documented, month, keys, tally):
+    """For a person at home who has been home at least a month. Returns the location chosen (HOME to stay).
+
+    The uniform is drawn first and compared with an upper bound on the chance of leaving (every contact at the
+    destination, then the actual need): whoever draws above it stays, exactly as the full choice would decide, and
+    never pays for the network lookups that dominate the cost."""
     skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
     u = rs.uniform(keys[rs.DEPART], i)
-    if u >= ceiling[skill, region, employed, 1 if people.female[i] else 0,
-                    1 if people.experience_months[i] > 0 else 0, people.age_months[i] // 12]:
+    group = personal[1 if people.female[i] else 0, 1 if people.experience_months[i] > 0 else 0,
+                     people.age_months[i] // 12]
+    bound = all_weights[skill, region, employed] * group * network[-1]
+    ceiling = need_weight(1.0, v.departure_need_coef) * bound
+    if u * (1.0 + ceiling) >= ceiling:
+        return HOME
+    bound *= need_weight(households.need[people.household[i]], v.departure_need_coef)
+    if u * (1.0 + bound) >= bound:
         return HOME
     in_russia = in_kazakhstan = in_other = 0
     for j in range(people.contacts.shape[1]):
@@ -132,15 +129,12 @@ def update(people, households, i, v, weights, network, ceiling, p_documented, mo
         in_russia += contact_at == RUSSIA
         in_kazakhstan += contact_at == KAZAKHSTAN
         in_other += contact_at == OTHER
-    personal = math.exp(personal_utility(people.age_months[i] / 12.0, people.female[i],
-                                         households.need[people.household[i]], people.experience_months[i] > 0,
-                                         v.departure_age_coef, v.departure_female_coef, v.departure_need_coef,
-                                         v.departure_experience_coef))
+    person = group * need_weight(households.need[people.household[i]], v.departure_need_coef)
     e_ru = 0.0
     if people.ban_until[i] <= month:
-        e_ru = weights[RUSSIA, skill, region, employed] * personal * network[in_russia]
-    e_kz = weights[KAZAKHSTAN, skill, region, employed] * personal * network[in_kazakhstan]
-    e_ot = weights[OTHER, skill, region, employed] * personal * network[in_other]
+        e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
+    e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
+    e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
     choice = choose(u, e_ru, e_kz, e_ot)
     if choice == HOME:
         return HOME
