@@ -83,13 +83,15 @@ class Scenario:
     def end(self) -> str:
         return horizon_end(self)
 
-    def model(self, scale: float, rng, engine: str = "fast", months: int | None = None, **overrides):
-        """A ``MigrationModel`` set up for this scenario (parameters and shocks applied)."""
+    def model(self, scale: float, rng, engine: str = "fast", months: int | None = None, calibrated: bool = True,
+              **overrides):
+        """A ``MigrationModel`` set up for this scenario (parameters and shocks applied). ``calibrated=False``
+        starts from the registry defaults instead of the country's calibrated estimates (used by calibration)."""
         from sim.model import MigrationModel
 
         return MigrationModel(scale=scale, start=self.start, engine=engine, country_profile=self.country,
                               params={**self.parameters, **overrides}, shocks=self.shocks, rng=rng,
-                              capacity_months=months or self.months)
+                              capacity_months=months or self.months, calibrated=calibrated)
 
 
 def _type_name(value) -> str:
