@@ -1,12 +1,479 @@
 """Figures and the self-contained ``report.html`` of a results directory.
 
 ``render(directory, fmt)`` recognises the directory's kind from its manifest (``run.json``, ``compare.json``,
-``design.json`` or ``validation.json``, each with a ``"kind"`` field), draws its figures next to its data and writes
-``report.html``. Placeholder until the plotting issue lands: it draws nothing yet.
+``design.json`` with kind ``sweep`` or ``sensitivity``, or ``validation.json``), draws its figures next to its
+data as ``<name>.<fmt>`` and writes ``report.html``: the figures embedded (base64), the summary table, the scenario
+description and the provenance, in one file an analyst can e-mail. ``render_all`` also renders the run directory
+of every scenario of a comparison.
+
+    from analysis import report
+    report.render("results/baseline")            # -> [Path("results/baseline/fan_remittances.png"), ...]
 """
 
+import base64
+import html
+import io
+import json
+import math
 from pathlib import Path
+
+import pandas as pd
+
+from analysis import plots
+
+MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json")
+KINDS = ("run", "compare", "sweep", "sensitivity", "validation")
+FORMATS = ("png", "svg", "pdf")
+DPI = 150
+MAX_TABLE_ROWS = 200
+# The rows of a run's headline table; every output is in the full table below it.
+HEADLINE_METRICS = ("migrants_abroad", "migrants_irregular", "deportations", "new_bans", "banned_stock",
+                    "remittances_usd", "remittances_pct_gdp", "household_poverty_rate", "unemployment_rate",
+                    "youth_unemployment_rate", "returnee_unemployment_rate", "risk_index",
+                    "risk_abroad_precarity", "risk_home_idleness")
+
+
+class NotAResultsDirectory(ValueError):
+    """The directory is missing, has no manifest, or its manifest is unreadable; the message is one line."""
+
+
+def read_manifest(directory) -> tuple[str, dict]:
+    """The kind of a results directory and its manifest."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise NotAResultsDirectory(f"{directory}: no such directory")
+    for name in MANIFESTS:
+        path = directory / name
+        if path.is_file():
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise NotAResultsDirectory(f"{path}: unreadable manifest ({error})") from None
+            kind = manifest.get("kind") if isinstance(manifest, dict) else None
+            if kind not in KINDS:
+                raise NotAResultsDirectory(f"{path}: kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+            return kind, manifest
+    raise NotAResultsDirectory(f"{directory}: not a results directory (no {', '.join(MANIFESTS)})")
 
 
 def render(directory, fmt: str = "png") -> list[Path]:
-    return []
+    """Draw the figures of one results directory and write its report.html; returns the files written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    directory = Path(directory)
+    kind, manifest = read_manifest(directory)
+    try:
+        figures, sections = _BUILDERS[kind](directory, manifest)
+    except (OSError, KeyError, ValueError, pd.errors.ParserError) as error:
+        raise NotAResultsDirectory(f"{directory}: incomplete or malformed {kind} results ({error})") from None
+    written, embedded = [], []
+    for name, (figure, caption) in figures.items():
+        path = directory / f"{name}.{fmt}"
+        figure.savefig(path, dpi=DPI)
+        written.append(path)
+        embedded.append((caption, plots.title_of(figure), _embeddable(figure, path, fmt)))
+    page = directory / "report.html"
+    page.write_text(_page(kind, manifest, sections, embedded), encoding="utf-8")
+    written.append(page)
+    return written
+
+
+def render_all(directory, fmt: str = "png") -> list[Path]:
+    """``render``, and for a comparison also the run directory of each of its scenarios."""
+    directory = Path(directory)
+    kind, manifest = read_manifest(directory)
+    written = []
+    if kind == "compare":
+        for sub in _compare_runs(directory, manifest).values():
+            written += render(sub, fmt)
+    return written + render(directory, fmt)
+
+
+def _embeddable(figure, path: Path, fmt: str) -> tuple[str, bytes]:
+    if fmt in ("png", "svg"):
+        return ("image/png" if fmt == "png" else "image/svg+xml"), path.read_bytes()
+    buffer = io.BytesIO()  # a PDF cannot be shown inline, so the report carries a PNG of the same figure
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return "image/png", buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------- run
+def _run_meta(manifest: dict) -> dict:
+    return {"scenario": manifest.get("scenario"), "seed": manifest.get("seed"), "scale": manifest.get("scale"),
+            "replicates": manifest.get("replicates"), "engine": manifest.get("engine")}
+
+
+def _read_csv(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"date": str, "horizon_date": str, "m12_date": str})
+
+
+def _run(directory: Path, manifest: dict):
+    timeseries = _read_csv(directory / "timeseries.csv")
+    summary = _read_csv(directory / "summary.csv")
+    meta = _run_meta(manifest)
+    figures = {f"fan_{name}": (figure, f"{name} fan chart")
+               for name, figure in plots.run_figures(timeseries, meta).items()}
+    dates = sorted(timeseries["date"].unique())
+    sections = [("Summary", _run_summary_table(summary, dates)),
+                ("All outputs", _details("Every output at the horizon", _full_summary_table(summary)))]
+    return figures, sections
+
+
+def _band(row, prefix: str) -> str:
+    unit = row["unit"]
+    return (f"{format_value(row[prefix + 'median'], unit)} "
+            f"<span class=band>[{format_value(row[prefix + 'p05'], unit)} – "
+            f"{format_value(row[prefix + 'p95'], unit)}]</span>")
+
+
+def _run_summary_table(summary: pd.DataFrame, dates: list[str]) -> str:
+    rows = summary.set_index("metric")
+    m12 = dates[11] if len(dates) >= 12 else None
+    head = ["", "unit", f"start ({dates[0]}, mean)"]
+    if m12:
+        head.append(f"{m12}: median [5–95%]")
+    head += [f"{dates[-1]}: median [5–95%]", f"{dates[-1]}: mean [95% CI]"]
+    body = []
+    for metric in HEADLINE_METRICS:
+        if metric not in rows.index:
+            continue
+        row = rows.loc[metric]
+        unit = row["unit"]
+        cells = [plots.label(metric), html.escape(unit), format_value(row["start_mean"], unit)]
+        if m12:
+            cells.append(_band(row, "m12_"))
+        cells += [_band(row, ""), f"{format_value(row['mean'], unit)} <span class=band>"
+                                  f"[{format_value(row['mean_ci_low'], unit)} – "
+                                  f"{format_value(row['mean_ci_high'], unit)}]</span>"]
+        body.append(cells)
+    note = ("Bands are the 5th to 95th percentiles over replicates (the spread of outcomes); the CI is the 95% "
+            "confidence interval of the mean (Student t), the Monte Carlo uncertainty of the average.")
+    return _table(head, body, raw=True) + f"<p class=note>{note}</p>"
+
+
+def _full_summary_table(summary: pd.DataFrame) -> str:
+    body = [[metric, html.escape(str(row["unit"])), format_value(row["start_mean"], row["unit"]),
+             _band(row, "m12_") if "m12_median" in row else "", _band(row, "")]
+            for metric, row in summary.set_index("metric").iterrows()]
+    return _table(["metric", "unit", "start (mean)", "month 12: median [5–95%]", "horizon: median [5–95%]"],
+                  body, raw=True)
+
+
+# ---------------------------------------------------------------------------------------------------- compare
+def _compare_runs(directory: Path, manifest: dict) -> dict[str, Path]:
+    names = [manifest["base"], *manifest["alternatives"]]
+    runs = manifest.get("runs") or {}
+    return {name: directory / runs.get(name, name) for name in names}
+
+
+def _compare(directory: Path, manifest: dict):
+    base = manifest["base"]
+    runs = {name: _read_csv(path / "timeseries.csv") for name, path in _compare_runs(directory, manifest).items()}
+    diff_path = directory / "differences.csv"
+    differences = _read_csv(diff_path) if diff_path.is_file() else None
+    meta = {"scenario": f"{', '.join(manifest['alternatives'])} vs {base}", "seed": manifest.get("seed"),
+            "scale": manifest.get("scale"), "replicates": manifest.get("replicates"),
+            "engine": manifest.get("engine")}
+    figures = {}
+    for name, (title, metrics) in plots.COMPARE_FIGURES.items():
+        figure = plots.compare_figure(runs, metrics, meta, base=base, differences=differences, title=title)
+        figures[f"compare_{name}"] = (figure, f"{name}: scenarios and differences from {base}")
+    sections = []
+    comparison_path = directory / "comparison.csv"
+    if comparison_path.is_file():
+        base_summary = _read_csv(_compare_runs(directory, manifest)[base] / "summary.csv")
+        sections.append(("Differences from the base", _comparison_table(_read_csv(comparison_path),
+                                                                         base_summary, base)))
+    return figures, sections
+
+
+def _signed(value, unit: str) -> str:
+    text = format_value(value, unit, difference=True)
+    return text if text.startswith(("-", "n/a")) or value == 0 else "+" + text
+
+
+def _comparison_table(table: pd.DataFrame, base_summary: pd.DataFrame, base: str) -> str:
+    base_rows = base_summary.set_index("metric")
+    parts = []
+    for alternative, frame in table.groupby("alternative", sort=False):
+        frame = frame.set_index("metric")
+        horizon = frame["horizon_date"].iloc[0]
+        m12 = frame["m12_date"].iloc[0] if "m12_date" in frame.columns else None
+        has_m12 = isinstance(m12, str) and m12 != ""
+        head = ["", "unit", f"{base}, {horizon} (mean)"]
+        if has_m12:
+            head.append(f"{alternative} − {base}, {m12}: mean [95% CI]")
+        head.append(f"{alternative} − {base}, {horizon}: mean [95% CI]")
+        body = []
+        for metric in HEADLINE_METRICS:
+            if metric not in frame.index:
+                continue
+            row = frame.loc[metric]
+            unit = row["unit"]
+            cells = [plots.label(metric), html.escape(unit),
+                     format_value(base_rows.loc[metric, "mean"], unit) if metric in base_rows.index else ""]
+            for prefix in (("m12_", "") if has_m12 else ("",)):
+                cells.append(f"{_signed(row[prefix + 'diff_mean'], unit)} <span class=band>"
+                             f"[{_signed(row[prefix + 'diff_ci_low'], unit)}, "
+                             f"{_signed(row[prefix + 'diff_ci_high'], unit)}]</span>")
+            body.append(cells)
+        parts.append(f"<h3>{html.escape(alternative)} − {html.escape(base)}</h3>" + _table(head, body, raw=True))
+    note = ("Differences are paired by replicate (common random numbers); pp = percentage points. Every output "
+            "is in comparison.csv.")
+    return "".join(parts) + f"<p class=note>{note}</p>"
+
+
+# ---------------------------------------------------------------------------------------------------- sweep
+def _design_meta(manifest: dict) -> dict:
+    scenario = manifest.get("scenario")
+    name = scenario.get("name") if isinstance(scenario, dict) else scenario
+    return {"scenario": name, "seed": manifest.get("seed"), "scale": manifest.get("scale"),
+            "replicates": manifest.get("replicates"), "engine": manifest.get("engine")}
+
+
+def _design_parameters(manifest: dict) -> list[str]:
+    return [p["name"] if isinstance(p, dict) else p for p in manifest.get("parameters", [])]
+
+
+def _summary_scalars(summary: pd.DataFrame) -> list[str]:
+    return [c.removesuffix("_median") for c in summary.columns
+            if c.endswith("_median") and f"{c.removesuffix('_median')}_p05" in summary.columns]
+
+
+def _sweep(directory: Path, manifest: dict):
+    summary = _read_csv(directory / "summary.csv")
+    meta = _design_meta(manifest)
+    names = [p for p in _design_parameters(manifest) if p in summary.columns]
+    scalars = _summary_scalars(summary)
+    method = manifest.get("method", "")
+    figures = {}
+    if len(names) == 1:
+        figures["sweep_lines"] = (plots.sweep_lines(summary, names[0], scalars, meta), f"{method} sweep")
+    elif len(names) == 2 and method == "grid":
+        figures["sweep_heatmap"] = (plots.sweep_heatmap(summary, names[0], names[1], scalars, meta),
+                                    f"grid over {names[0]} and {names[1]}")
+        figures["sweep_lines"] = (plots.sweep_lines(summary, names[0], scalars, meta, by=names[1]),
+                                  f"outputs against {names[0]}, one line per {names[1]}")
+    elif len(names) >= 2:
+        figures["sweep_heatmap"] = (plots.sweep_heatmap(summary, names[0], names[1], scalars, meta),
+                                    f"{method} design: {names[0]} and {names[1]}")
+        for name in names:  # one view per parameter; the others vary across its points
+            figure = plots.sweep_lines(summary, name, scalars, meta, title=f"Outputs against {name}", scatter=True)
+            figures[f"sweep_{name}"] = (figure, f"outputs against {name}")
+    table = summary.head(MAX_TABLE_ROWS)
+    shown = ["point_id", *names, *[f"{s}_{stat}" for s in scalars for stat in ("median", "p05", "p95")]]
+    body = [[_plain(v) for v in row] for row in table[[c for c in shown if c in table.columns]].itertuples(False)]
+    more = f" (first {MAX_TABLE_ROWS} of {len(summary)} points; all in summary.csv)" if len(summary) > len(
+        table) else ""
+    sections = [("Design", _design_table(manifest)),
+                (f"Summary per design point{more}",
+                 _table([c for c in shown if c in table.columns], body))]
+    return figures, sections
+
+
+def _design_table(manifest: dict) -> str:
+    rows = []
+    for p in manifest.get("parameters", []):
+        if isinstance(p, dict):
+            name = p.get("name", "")
+            rows.append([name, _plain(p.get("low")), _plain(p.get("high")), html.escape(plots.unit_of(name))])
+    head = ["parameter", "low", "high", "unit"]
+    settings = ", ".join(f"{k} = {manifest[k]}" for k in ("method", "points", "replicates", "runs", "N",
+                                                          "calc_second_order", "trajectories", "levels")
+                         if k in manifest)
+    return f"<p>{html.escape(settings)}</p>" + _table(head, rows)
+
+
+# ---------------------------------------------------------------------------------------------------- sensitivity
+def _sensitivity(directory: Path, manifest: dict):
+    indices = _read_csv(directory / "indices.csv")
+    meta = _design_meta(manifest)
+    figures = {}
+    if {"S1", "ST"} <= set(indices.columns):
+        figures["sobol"] = (plots.sobol_bars(indices, meta), "Sobol indices")
+    if {"mu_star", "sigma"} <= set(indices.columns):
+        figures["morris"] = (plots.morris_scatter(indices, meta), "Morris screening")
+    time_path = directory / "indices_time.csv"
+    if time_path.is_file():
+        over_time = _read_csv(time_path)
+        column = "series" if "series" in over_time.columns else "output"
+        for series in dict.fromkeys(over_time[column]):
+            figures[f"sensitivity_time_{series}"] = (plots.sensitivity_over_time(over_time, series, meta),
+                                                     f"sensitivity of {series} over time")
+    columns = [c for c in ("output", "parameter", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf",
+                           "sigma") if c in indices.columns]
+    sections = [("Design", _design_table(manifest)),
+                ("Indices", _table(columns, [[_plain(v) for v in row]
+                                             for row in indices[columns].itertuples(False)]))]
+    noise_path = directory / "noise.csv"
+    if noise_path.is_file():
+        noise = _read_csv(noise_path)
+        sections.append(("Replicate noise", _table(list(noise.columns),
+                                                   [[_plain(v) for v in row] for row in noise.itertuples(False)])
+                         + "<p class=note>The share of each output's variance due to replicate noise rather than "
+                           "the parameters; indices of outputs with a large share are unreliable.</p>"))
+    return figures, sections
+
+
+# ---------------------------------------------------------------------------------------------------- validation
+def _validation(directory: Path, manifest: dict):
+    figures, sections = {}, []
+    path = directory / "hindcast.csv"
+    if path.is_file():
+        hindcast = pd.read_csv(path)
+        meta = _design_meta(manifest)
+        meta["data"] = manifest.get("data_source") or manifest.get("data") or "see analysis/data/"
+        figures["hindcast"] = (plots.hindcast_figure(hindcast, meta, unit=manifest.get("unit", "")),
+                               "hindcast against data")
+        sections.append(("Hindcast", _table(list(hindcast.columns),
+                                            [[_plain(v) for v in row] for row in hindcast.itertuples(False)])))
+    return figures, sections
+
+
+_BUILDERS = {"run": _run, "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
+             "validation": _validation}
+
+
+# ---------------------------------------------------------------------------------------------------- formatting
+def format_value(value, unit: str, difference: bool = False) -> str:
+    """A number as a reader wants it: shares as percentages (percentage points for a difference), counts and
+    dollars with k, M or bn."""
+    if value is None or isinstance(value, str) or not math.isfinite(float(value)):
+        return "n/a"
+    value = float(value)
+    if unit.startswith("share"):
+        return f"{100 * value:.1f}{'pp' if difference else '%'}"
+    if unit.startswith("%"):
+        return f"{value:.1f}{'pp' if difference else '%'}"
+    prefix = "$" if unit.startswith("USD") else ""
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    for threshold, factor, suffix, digits in ((1e9, 1e9, "bn", 2), (1e6, 1e6, "M", 2), (1e4, 1e3, "k", 1)):
+        if magnitude >= threshold:
+            return f"{sign}{prefix}{magnitude / factor:.{digits}f}{suffix}"
+    if magnitude >= 100 or unit.startswith(("persons", "checks", "jobs")):
+        return f"{sign}{prefix}{magnitude:,.0f}"
+    return f"{sign}{prefix}{magnitude:.3g}"
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "n/a"
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return html.escape(str(value))
+
+
+def _table(head, body, raw: bool = False) -> str:
+    """An HTML table; cells are escaped unless ``raw`` (then the caller built them from escaped parts)."""
+    def cell(value):
+        return str(value) if raw else html.escape(str(value))
+
+    header = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in body)
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _details(summary: str, content: str) -> str:
+    return f"<details><summary>{html.escape(summary)}</summary>{content}</details>"
+
+
+# ---------------------------------------------------------------------------------------------------- page
+_STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1180px; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.88em; margin: 0.6em 0; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; vertical-align: top; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+.band { color: #666; font-size: 0.92em; } .note { color: #555; font-size: 0.9em; }
+.lead { font-size: 1.1em; } figure { margin: 1.5em 0; } img { max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: 0.85em; } pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto;
+font-size: 0.85em; } dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
+dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
+"""
+
+_TITLES = {"run": "Scenario run", "compare": "Scenario comparison", "sweep": "Parameter sweep",
+           "sensitivity": "Global sensitivity analysis", "validation": "Validation"}
+# Large entries shown in their own section (or summarised) instead of the provenance list.
+_NOT_PROVENANCE = ("kind", "description", "scenario_text", "outputs", "parameters", "shocks", "scenarios")
+
+
+def _page(kind: str, manifest: dict, sections, figures) -> str:
+    title, lead = _heading(kind, manifest)
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    if lead:
+        parts.append(f"<p class=lead>{html.escape(lead)}</p>")
+    parts.append(_key_facts(kind, manifest))
+    for heading, content in sections:
+        parts.append(f"<h2>{html.escape(heading)}</h2>{content}")
+    if figures:
+        parts.append("<h2>Figures</h2>")
+        for caption, figure_title, (mime, data) in figures:
+            encoded = base64.b64encode(data).decode("ascii")
+            parts.append(f"<figure><img alt=\"{html.escape(figure_title or caption)}\" "
+                         f"src=\"data:{mime};base64,{encoded}\"><figcaption>{html.escape(caption)}</figcaption>"
+                         f"</figure>")
+    parts.append(_scenario_section(kind, manifest))
+    parts.append(f"<h2>Provenance</h2>{_provenance(manifest)}")
+    parts.append("<p class=note>Risk figures are aggregate counts of people in conditions, never per-person "
+                 "scores; see docs/ethics.md in the project.</p>")
+    body = "\n".join(parts)
+    return (f"<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+            f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def _heading(kind: str, manifest: dict) -> tuple[str, str]:
+    if kind == "run":
+        return f"{_TITLES[kind]}: {manifest.get('scenario', '')}", manifest.get("description", "")
+    if kind == "compare":
+        alternatives = ", ".join(manifest.get("alternatives", []))
+        return f"{_TITLES[kind]}: {alternatives} vs {manifest.get('base', '')}", ""
+    if kind in ("sweep", "sensitivity"):
+        return f"{_TITLES[kind]} ({manifest.get('method', '')}): {_design_meta(manifest)['scenario']}", ""
+    return _TITLES[kind], manifest.get("description", "")
+
+
+def _key_facts(kind: str, manifest: dict) -> str:
+    facts = []
+    if manifest.get("start"):
+        facts.append(("period", f"{manifest.get('start')} to {manifest.get('end', '?')} "
+                                f"({manifest.get('months', '?')} months)"))
+    for key, name in (("replicates", "replicates"), ("scale", "persons per agent"), ("seed", "study seed"),
+                      ("engine", "engine")):
+        if manifest.get(key) is not None:
+            facts.append((name, manifest[key]))
+    return "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts) + "</dl>"
+
+
+def _scenario_section(kind: str, manifest: dict) -> str:
+    parts = []
+    if kind == "compare":
+        for name, info in (manifest.get("scenarios") or {}).items():
+            parts.append(f"<p><b>{html.escape(name)}</b>: {html.escape(str(info.get('description', '')))}</p>")
+    if manifest.get("overrides"):
+        parts.append("<p>Parameter overrides: " + html.escape(json.dumps(manifest["overrides"])) + "</p>")
+    shocks = manifest.get("shocks") or []
+    if shocks:
+        keys = list(dict.fromkeys(k for s in shocks for k in s))
+        parts.append(_table(keys, [[s.get(k, "") for k in keys] for s in shocks]))
+    if manifest.get("scenario_text"):
+        parts.append(_details("Scenario file", f"<pre>{html.escape(manifest['scenario_text'])}</pre>"))
+    if isinstance(manifest.get("parameters"), dict):
+        rows = [[k, _plain(v), html.escape(plots.unit_of(k))] for k, v in manifest["parameters"].items()]
+        parts.append(_details("Resolved parameters", _table(["parameter", "value", "unit"], rows, raw=True)))
+    return "<h2>Scenario</h2>" + "".join(parts) if parts else ""
+
+
+def _provenance(manifest: dict) -> str:
+    items = []
+    for key, value in manifest.items():
+        if key in _NOT_PROVENANCE:
+            continue
+        if isinstance(value, list) and len(value) > 12:
+            value = f"{len(value)} values: {', '.join(map(str, value[:5]))}, …"
+        elif isinstance(value, dict | list):
+            value = json.dumps(value)
+        items.append(f"<dt>{html.escape(key)}</dt><dd>{html.escape(str(value))}</dd>")
+    return "<dl>" + "".join(items) + "</dl>"
+

@@ -1,0 +1,31 @@
+"""``run.py plot DIR``: regenerate the figures and report.html of any results directory."""
+
+FORMATS = ("png", "svg", "pdf")  # analysis.report.FORMATS, repeated so --help does not import matplotlib
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "plot", help="redraw the figures and report.html of a results directory",
+        description="Recognise a results directory by its manifest (run.json, compare.json, design.json or "
+                    "validation.json), draw its figures next to its data and write a self-contained report.html. "
+                    "For a comparison, the run directory of each scenario is redrawn too.")
+    parser.add_argument("directory", metavar="DIR", help="a directory written by run, compare, sweep, sensitivity "
+                                                         "or validate")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+    parser.set_defaults(func=main)
+
+
+def main(args):
+    from analysis import report
+    from analysis.cli import InputError
+
+    try:
+        written = report.render_all(args.directory, args.format)
+    except report.NotAResultsDirectory as error:
+        raise InputError(str(error)) from None
+    figures = [p for p in written if p.name != "report.html"]
+    reports = [p for p in written if p.name == "report.html"]
+    print(f"wrote {len(figures)} figures and {len(reports)} report{'s' if len(reports) != 1 else ''}:")
+    for path in written:
+        print(f"  {path}")
+    return 0
