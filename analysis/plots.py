@@ -209,12 +209,29 @@ def _style(ax):
 
 class EvenDecimals(ticker.Formatter):
     """Tick labels with thousands separators and the same number of decimals on every tick (1.0, 1.2, not 1,
-    1.2), just enough to tell neighbouring ticks apart."""
+    1.2), just enough to write each tick exactly (2.75, 3.00, 3.25)."""
+
+    def __init__(self):
+        self.decimals = None
+
+    @staticmethod
+    def decimals_for(values) -> int:
+        values = np.asarray(values, dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return 0
+        step = np.min(np.diff(np.unique(values))) if np.unique(values).size > 1 else max(abs(values[0]), 1.0)
+        return next((d for d in range(7) if np.allclose(np.round(values, d), values, rtol=0, atol=step * 1e-3)), 6)
+
+    def set_locs(self, locs):
+        self.decimals = self.decimals_for(locs)
+
+    def format_ticks(self, values):
+        self.set_locs(values)
+        return [self(value) for value in values]
 
     def __call__(self, value, position=None):
-        locs = np.asarray(self.locs if len(self.locs) else [value], dtype=float)
-        step = np.min(np.diff(np.sort(locs))) if locs.size > 1 else max(abs(value), 1.0)
-        decimals = next((d for d in range(7) if np.allclose(np.round(locs, d), locs, rtol=0, atol=step * 1e-3)), 6)
+        decimals = self.decimals if self.decimals is not None else self.decimals_for([value])
         return f"{value:,.{decimals}f}".replace("-", "\u2212")  # a typographic minus, as matplotlib draws it
 
 
@@ -622,7 +639,7 @@ def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: s
                      "whiskers: the range of published figures.")
     axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
     for ax, (metric, frame) in zip(axes, groups, strict=True):
-        frame = frame.sort_values("year")
+        frame = frame.sort_values("year").astype({c: float for c in frame.columns if c not in ("metric", "unit")})
         year = frame["year"].to_numpy()
         shown_unit = frame["unit"].iloc[0] if "unit" in frame.columns else unit or unit_of(metric)
         ax.fill_between(year, frame["model_p05"], frame["model_p95"], color=OKABE_ITO[0], alpha=0.2, linewidth=0,

@@ -1,0 +1,135 @@
+"""report.html and ``run.py plot`` (issue 6 §2, §3, §6): every kind of results directory is recognised from its
+manifest, its figures are drawn next to its data, and report.html carries every figure (embedded), the summary,
+the scenario description and the provenance. Bad directories end with one line and exit status 2."""
+
+import base64
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from test_plots_fixtures import ROOT, WRITERS
+
+from analysis import report
+
+EXPECTED_FIGURES = {
+    "run": {"fan_remittances", "fan_migrants", "fan_enforcement", "fan_unemployment", "fan_risk"},
+    "compare": {f"compare_{name}" for name in ("headline", "remittances", "migrants", "enforcement",
+                                               "unemployment", "risk")},
+    "sweep": {"sweep_lines"},
+    "sensitivity": {"sobol", "sensitivity_time_remittances_usd", "sensitivity_time_unemployment_rate",
+                    "sensitivity_time_deportations"},
+    "validation": {"hindcast"},
+}
+
+
+def plot(*args):
+    return subprocess.run([sys.executable, "run.py", "plot", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def embedded_images(page: str) -> list[bytes]:
+    return [base64.b64decode(data) for data in re.findall(r'src="data:image/[a-z+]+;base64,([^"]+)"', page)]
+
+
+@pytest.fixture(scope="module")
+def directories(tmp_path_factory):
+    """One results directory of each kind, with no figures until ``run.py plot`` draws them."""
+    root = tmp_path_factory.mktemp("results")
+    return {kind: write(root / kind) for kind, write in WRITERS.items()}
+
+
+@pytest.fixture(scope="module")
+def plotted(directories):
+    """``run.py plot DIR`` once on each directory."""
+    return {kind: plot(directory) for kind, directory in directories.items()}
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+def test_plot_command_draws_every_figure_and_the_report_of_each_kind(directories, plotted, kind):
+    directory = directories[kind]
+    result = plotted[kind]
+    assert result.returncode == 0, result.stderr
+    figures = {p.stem for p in directory.glob("*.png")}
+    assert figures == EXPECTED_FIGURES[kind]
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    images = embedded_images(page)
+    assert len(images) == len(figures)
+    assert {(directory / f"{name}.png").read_bytes() for name in figures} == set(images)
+    assert "<h2>Provenance</h2>" in page
+    assert "report.html" in result.stdout
+
+
+def test_run_report_holds_the_summary_description_and_provenance(directories, plotted):
+    directory = directories["run"]
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert "<h1>Scenario run: baseline</h1>" in page
+    assert "baseline scenario (test fixture)" in page
+    assert "<h2>Summary</h2>" in page
+    for label in ("Remittances received", "Unemployment rate", "Risk index"):
+        assert f"<td>{label}</td>" in page
+    assert re.search(r"<td>\$\d+\.\d\dM <span class=band>\[\$\d+\.\d\dM – \$\d+\.\d\dM\]</span></td>", page)
+    assert "fixture-commit" in page and "run.py run scenarios/baseline.toml (test fixture)" in page
+    assert "[scenario]" in page  # the scenario file itself
+    assert "docs/ethics.md" in page
+
+
+def test_compare_report_has_the_differences_table_and_the_plot_command_redraws_every_scenario(directories, plotted):
+    directory = directories["compare"]
+    assert plotted["compare"].returncode == 0, plotted["compare"].stderr
+    for name in ("baseline", "crackdown"):
+        assert {p.stem for p in (directory / name).glob("*.png")} == EXPECTED_FIGURES["run"]
+        assert (directory / name / "report.html").is_file()
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert "<h3>crackdown − baseline</h3>" in page
+    assert "raids tripled (test fixture)" in page
+    assert re.search(r"<td>Unemployment rate</td><td>share</td><td>[\d.]+%</td><td>[+-][\d.]+pp", page)
+
+
+def test_two_parameter_grid_gets_a_heatmap_and_lines_by_the_second_parameter(tmp_path):
+    directory = WRITERS["sweep"](tmp_path / "grid", parameters=("raid_intensity", "hostility"))
+    written = report.render(directory)
+    assert {p.stem for p in written} == {"sweep_heatmap", "sweep_lines", "report"}
+    lhs = WRITERS["sweep"](tmp_path / "lhs", parameters=("raid_intensity", "hostility"), method="lhs")
+    assert {p.stem for p in report.render(lhs)} == {"sweep_heatmap", "sweep_raid_intensity", "sweep_hostility",
+                                                     "report"}
+
+
+def test_morris_directory_gets_the_screening_plot(tmp_path):
+    directory = WRITERS["sensitivity"](tmp_path / "morris", method="morris")
+    names = {p.stem for p in report.render(directory)}
+    assert "morris" in names and "sobol" not in names
+
+
+def test_svg_figures_are_embedded_as_svg_and_pdf_figures_as_png(tmp_path):
+    directory = WRITERS["validation"](tmp_path / "validation")
+    result = plot(directory, "--format", "svg")
+    assert result.returncode == 0, result.stderr
+    assert (directory / "hindcast.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/svg+xml;base64,') == 1
+    written = report.render(directory, "pdf")
+    assert (directory / "hindcast.pdf").read_bytes().startswith(b"%PDF")
+    assert directory / "hindcast.pdf" in written
+    images = embedded_images((directory / "report.html").read_text(encoding="utf-8"))
+    assert len(images) == 1 and images[0].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("case", ["missing", "no manifest", "unknown kind", "bad format"])
+def test_bad_directories_and_flags_end_with_one_line_and_status_2(tmp_path, case):
+    directory = tmp_path / "results"
+    args = [directory]
+    if case != "missing":
+        directory.mkdir()
+    if case == "unknown kind":
+        (directory / "run.json").write_text(json.dumps({"kind": "banana"}), encoding="utf-8")
+    if case == "bad format":
+        WRITERS["validation"](directory)
+        args += ["--format", "gif"]
+    result = plot(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in result.stderr
+    assert ("--format" in lines[0]) if case == "bad format" else (str(directory) in lines[0])
+    assert not list(directory.glob("*.png")) if directory.exists() else True
