@@ -13,7 +13,7 @@ from sim.mechanisms import departures, earnings, enforcement, home_labour_market
 
 Conditions = namedtuple("Conditions", "terms expected_abroad risk_pct utilities open_share departure_weights "
                                       "all_departure_weights personal_weights network_weights return_logs "
-                                      "capacity gdp_usd_bn")
+                                      "capacity gdp_usd_bn region_wage_usd")
 
 
 @dataclass
@@ -64,7 +64,9 @@ def initial_memory(people, profile, values: dict, month: int, n: int, scale: flo
     return memory
 
 
-def monthly(v, memory: Memory, profile, region_wage_usd: np.ndarray, scale: float, month: int) -> Conditions:
+def monthly(v, memory: Memory, profile, scale: float, month: int) -> Conditions:
+    # The home wage follows the country's wage series; regions keep their relative levels.
+    region_wage_usd = profile.home_wage_usd(fractional_year(month)) * profile.region_relative_wage
     terms = earnings.destination_terms(v)
     expected = earnings.expected_net_usd(v, terms, memory.irregular_share_russia)
     risk_pct = enforcement.deportation_risk_pct(v, memory.irregular_share_russia,
@@ -83,4 +85,4 @@ def monthly(v, memory: Memory, profile, region_wage_usd: np.ndarray, scale: floa
     capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,
                                                v.jobs_gdp_elasticity, v.jobs_remittance_elasticity)
     return Conditions(terms, expected, risk_pct, utilities, open_share, weights, weights[1:].sum(axis=0),
-                      departures.personal_weights(v), network, return_logs, capacity, gdp)
+                      departures.personal_weights(v), network, return_logs, capacity, gdp, region_wage_usd)

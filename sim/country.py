@@ -23,6 +23,7 @@ FACTS = (
     "destination_share_other", "irregular_share_russia",
 )
 SERIES = ("population", "labour_force_home", "migrant_stock", "gdp_usd_bn", "banned_stock")
+OPTIONAL_SERIES = ("home_wage_usd",)  # without it, facts.home_wage_usd holds at every date
 REGION_KEYS = ("names", "population_share", "migrant_share", "relative_wage")
 
 
@@ -58,6 +59,11 @@ class CountryProfile:
             rate = (values[-1] / values[-2]) ** (1 / (years[-1] - years[-2])) if len(years) > 1 else 1.0
             return float(values[-1] * rate ** (t - years[-1]))
         return float(np.interp(t, years, values))
+
+    def home_wage_usd(self, year: float) -> float:
+        if "home_wage_usd" in self.series:
+            return self.at("home_wage_usd", year)
+        return self.facts["home_wage_usd"]
 
     def entrants_per_year(self, year: float) -> float:
         return self.facts["labour_force_entrants_per_year"] * (1 + self.facts["entrant_growth"]) ** (
@@ -126,8 +132,10 @@ def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
                + facts["destination_share_other"] - 1) > 0.02:
             fail("facts.destination_share_*: shares must sum to 1")
         series = {}
-        for key in SERIES:
+        for key in SERIES + OPTIONAL_SERIES:
             entry = data.get("series", {}).get(key)
+            if key in OPTIONAL_SERIES and entry is None:
+                continue
             if not isinstance(entry, dict) or not entry.get("points"):
                 fail(f"series.{key}.points: missing")
             if not entry.get("source"):

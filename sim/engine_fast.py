@@ -57,7 +57,7 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, month, key
 
 @njit(**PASS)
 def departure_pass(people, hh, v, rows, c, p_documented, month, keys, tally):
-    """Step 5 for everyone at home at the start of the month; counts who stays, employed or not."""
+    """Step 5 for everyone at home at the start of the month; counts who stays, employed or looking for work."""
     for i in rows:
         if people.spell_months[i] >= 1 and departures.update(
                 people, hh, i, v, c.departure_weights, c.all_departure_weights, c.personal_weights, c.network_weights,
@@ -65,17 +65,19 @@ def departure_pass(people, hh, v, rows, c, p_documented, month, keys, tally):
             continue
         if people.employed[i]:
             tally[t.STAYERS_EMPLOYED] += 1
-        else:
+        elif home_labour_market.searching(people.returned_month[i], people.deported[i], month,
+                                          int(v.returnee_rest_months)):
             tally[t.STAYERS_JOBLESS] += 1
 
 
 @njit(**PASS)
-def labour_pass(people, hh, n, separation, find_rate, region_wage_usd, keys):
+def labour_pass(people, hh, n, separation, find_rate, region_wage_usd, month, rest_months, keys):
     """Step 6 for everyone at home now (including this month's returnees); returns the wages paid."""
     earnings = 0.0
     for i in range(n):
         if people.location[i] == HOME:
-            earnings += home_labour_market.update(people, hh, i, separation, find_rate, region_wage_usd, keys)
+            earnings += home_labour_market.update(people, hh, i, separation, find_rate, region_wage_usd, month,
+                                                  rest_months, keys)
     return earnings
 
 
@@ -131,7 +133,6 @@ class FastEngine:
         self.n_regions = len(profile.region_names)
         self.household_order, self.household_starts = population.region_index(self.households.region,
                                                                                self.n_regions)
-        self.region_wage_usd = profile.facts["home_wage_usd"] * profile.region_relative_wage
         self.region_cumulative = np.cumsum(profile.region_population_share)
         self.memory = conditions.initial_memory(self.people, profile, model.values, model.first_month,
                                                 self.next_free, model.scale)
@@ -160,7 +161,7 @@ class FastEngine:
         people, hh, n = self.people, self.households, self.next_free
         keys = rs.month_keys(model.master_key, month)
         tally = np.zeros(len(t.NAMES))
-        c = conditions.monthly(v, self.memory, profile, self.region_wage_usd, model.scale, month)
+        c = conditions.monthly(v, self.memory, profile, model.scale, month)
         hh.remittances_usd[:] = 0
         hh.earnings_usd[:] = 0
 
@@ -169,11 +170,13 @@ class FastEngine:
         p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
         departure_pass(people, hh, v, self.home_rows, c, p_documented, month, keys, tally)
 
-        arrived_home = tally[t.RETURNS_VOLUNTARY] + tally[t.DEPORTATIONS]  # all jobless on arrival
+        # Everyone arrives jobless; deportees look for work at once, voluntary returnees after their rest.
+        arrived_home = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if v.returnee_rest_months == 0 else 0)
         find_rate, separation, vacancies = home_labour_market.monthly_rates(
             c.capacity, tally[t.STAYERS_EMPLOYED], tally[t.STAYERS_JOBLESS] + arrived_home,
             v.home_separation_rate, v.matching_efficiency)
-        home_earnings = labour_pass(people, hh, n, separation, find_rate, self.region_wage_usd, keys)
+        home_earnings = labour_pass(people, hh, n, separation, find_rate, c.region_wage_usd, month,
+                                    int(v.returnee_rest_months), keys)
 
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, n, self.n_regions)
@@ -184,7 +187,7 @@ class FastEngine:
         self.next_free = n = n + n_entrants
 
         receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0)
-        census, risk = np.zeros(13), np.zeros(4)
+        census, risk = np.zeros(14), np.zeros(4)
         n_abroad, n_home = census_pass(people, hh, v, n, month, census, risk, self._abroad_buffer,
                                        self._home_buffer)
         self.abroad_rows = self._abroad_buffer[:n_abroad].copy()
@@ -195,7 +198,7 @@ class FastEngine:
         raw.update(
             home_labour_force=census[C.LABOUR_FORCE], home_jobless=census[C.JOBLESS], youth=census[C.YOUTH],
             youth_jobless=census[C.YOUTH_JOBLESS], returnees=census[C.RETURNEES],
-            returnees_jobless=census[C.RETURNEES_JOBLESS], home_earnings_usd=home_earnings,
+            returnees_jobless=census[C.RETURNEES_JOBLESS], resting=census[C.RESTING], home_earnings_usd=home_earnings,
             home_job_finding_rate=find_rate, home_job_capacity=c.capacity, vacancies=vacancies,
             entrants=n_entrants, households=hh.region.shape[0], households_receiving=receiving,
             households_poor=poor, households_income_fell=fell,

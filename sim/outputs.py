@@ -42,6 +42,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("household_poverty_rate", "share", "Households whose 12-month average income per member is below the "
                                               "poverty line"),
     Output("home_labour_force", "persons", "Resident labour force (people at home, employed or looking for work)"),
+    Output("home_returnees_resting", "persons", "Returnees at home not yet looking for work (outside the labour "
+                                                "force; see returnee_rest_months)"),
     Output("home_employed", "persons", "Employed at home"),
     Output("home_unemployed", "persons", "Jobless and looking for work at home"),
     Output("unemployment_rate", "share", "ILO-style unemployment rate at home, excluding people abroad"),
@@ -105,6 +107,7 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "households_receiving_share": _rate(raw["households_receiving"], raw["households"]),
         "household_poverty_rate": _rate(raw["households_poor"], raw["households"]),
         "home_labour_force": raw["home_labour_force"] * s,
+        "home_returnees_resting": raw["resting"] * s,
         "home_employed": (raw["home_labour_force"] - jobless) * s,
         "home_unemployed": jobless * s,
         "unemployment_rate": _rate(jobless, raw["home_labour_force"]),

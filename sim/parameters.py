@@ -259,6 +259,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("remittance_demand_lag", 6, "months", 1, 12, "assumed, see range", "home",
        "Smoothing time of remittance-financed demand (exponential moving average)", integer=True, minimum=1,
        maximum=60),
+    _p("returnee_rest_months", 3, "months", 0, 6,
+       "assumed, see range: returnees home for the winter mostly wait to leave again in spring rather than look for "
+       "work (ILO: the unemployed are those actively searching); deportees, who cannot go back, look at once", "home",
+       "Months a returning migrant stays outside the home labour force before looking for work", integer=True,
+       maximum=24),
     _p("initial_unemployment_rate", 0.09, "share", 0.07, 0.11,
        f"ILO-definition rate 11.5% (2009 LFS), ~11% (2013, World Bank), 7.5-7.8% (2019-22 aggregators) "
        f"({SHARED})", "home", "Unemployment at home at the start date", minimum=0.0, maximum=0.9),

@@ -187,7 +187,10 @@ class MigrantWorker(mesa.Agent):
     def consider_leaving(self, v, c, p_documented, month, tally):
         if self.spell_months >= 1 and self._leave(v, c, p_documented, month, tally):
             return
-        tally["stayers_employed" if self.employed else "stayers_jobless"] += 1
+        if self.employed:
+            tally["stayers_employed"] += 1
+        elif self.searching(v, month):
+            tally["stayers_jobless"] += 1
 
     def _leave(self, v, c, p_documented, month, tally) -> bool:
         engine = self.model.engine
@@ -218,9 +221,16 @@ class MigrantWorker(mesa.Agent):
         return True
 
     # ------------------------------------------------------------------ step 6
-    def work_at_home(self, separation, find_rate) -> float:
+    def searching(self, v, month) -> bool:
+        return home_labour_market.searching.py_func(self.returned_month, self.deported, month,
+                                                    int(v.returnee_rest_months))
+
+    def work_at_home(self, v, month, separation, find_rate) -> float:
         """Separation or hiring; returns the wage paid this month."""
         engine = self.model.engine
+        if not self.employed and not self.searching(v, month):
+            self.wage_usd = 0.0
+            return 0.0
         if self.employed:
             if self.draw(rs.HOME_SEPARATION) < separation:
                 self.employed, self.unemployed_months = False, 0
@@ -230,7 +240,7 @@ class MigrantWorker(mesa.Agent):
             self.wage_usd = 0.0
             self.unemployed_months += 1
             return 0.0
-        self.wage_usd = engine.region_wage_usd[self.region] * SKILL_WAGE[self.skill]
+        self.wage_usd = engine.conditions.region_wage_usd[self.region] * SKILL_WAGE[self.skill]
         engine.household_earnings[self.household] += self.wage_usd
         self.unemployed_months = 0
         return self.wage_usd
@@ -279,7 +289,6 @@ class ReferenceEngine:
         self.n_regions = len(profile.region_names)
         self.household_order, self.household_starts = population.region_index(self.households.region,
                                                                                self.n_regions)
-        self.region_wage_usd = profile.facts["home_wage_usd"] * profile.region_relative_wage
         self.region_cumulative = np.cumsum(profile.region_population_share)
         self.memory = conditions.initial_memory(people, profile, model.values, model.first_month, n, model.scale)
         columns = [c for c in population.PERSON_COLUMNS]
@@ -292,6 +301,7 @@ class ReferenceEngine:
         self.household_earnings = np.zeros(self.households.region.shape[0])
         self.contact_lists = None
         self.keys = None
+        self.conditions = None
         self.months_done = 0
 
     @property
@@ -311,7 +321,7 @@ class ReferenceEngine:
     def step(self, month: int, v) -> dict:
         model, profile = self.model, self.model.profile
         self.keys = rs.month_keys(model.master_key, month)
-        c = conditions.monthly(v, self.memory, profile, self.region_wage_usd, model.scale, month)
+        c = self.conditions = conditions.monthly(v, self.memory, profile, model.scale, month)
         self.household_remittances[:] = 0.0
         self.household_earnings[:] = 0.0
         tally = dict.fromkeys(t.NAMES, 0.0)
@@ -329,9 +339,10 @@ class ReferenceEngine:
 
         find_rate, separation, vacancies = home_labour_market.monthly_rates(
             c.capacity, tally["stayers_employed"],
-            tally["stayers_jobless"] + tally["returns_voluntary"] + tally["deportations"],
+            tally["stayers_jobless"] + tally["deportations"]
+            + (tally["returns_voluntary"] if v.returnee_rest_months == 0 else 0),
             v.home_separation_rate, v.matching_efficiency)
-        home_earnings = sum(agent.work_at_home(separation, find_rate) for agent in self.by_slot
+        home_earnings = sum(agent.work_at_home(v, month, separation, find_rate) for agent in self.by_slot
                             if agent.location == HOME)
 
         if self.contact_lists is None or month % 12 == 0:
@@ -408,7 +419,7 @@ class ReferenceEngine:
     def _census(self, v, month):
         census = dict.fromkeys(("population", "abroad_russia", "abroad_kazakhstan", "abroad_other",
                                 "documented_abroad", "on_register", "banned", "home_labour_force", "home_jobless",
-                                "youth", "youth_jobless", "returnees", "returnees_jobless"), 0)
+                                "youth", "youth_jobless", "returnees", "returnees_jobless", "resting"), 0)
         risk = dict.fromkeys(("abroad_precarity", "home_idleness", "home_idleness_weighted", "grievance_total"),
                              0.0)
         names = {RUSSIA: "abroad_russia", KAZAKHSTAN: "abroad_kazakhstan", OTHER: "abroad_other"}
@@ -422,6 +433,8 @@ class ReferenceEngine:
                 census[names[agent.location]] += 1
                 census["documented_abroad"] += agent.documented
                 census["on_register"] += agent.on_register
+            elif not agent.employed and not agent.searching(v, month):
+                census["resting"] += 1
             else:
                 jobless = not agent.employed
                 census["home_labour_force"] += 1

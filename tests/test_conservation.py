@@ -21,11 +21,11 @@ def test_population_and_migrant_stock_change_only_through_documented_flows(engin
     assert (f.labour_force_entrants > 0).all() and f.retirements.sum() > 0
 
 
-def test_home_labour_force_plus_migrants_is_the_population():
+def test_home_labour_force_resting_returnees_and_migrants_make_the_population():
     model = MigrationModel(scale=3000, rng=6, spinup_months=1)
     model.run_for(6)
     f = model.results()
-    np.testing.assert_allclose(f.home_labour_force + f.migrants_abroad, f.population)
+    np.testing.assert_allclose(f.home_labour_force + f.home_returnees_resting + f.migrants_abroad, f.population)
     np.testing.assert_allclose(f.home_employed + f.home_unemployed, f.home_labour_force)
     np.testing.assert_allclose(f.migrants_documented + f.migrants_irregular, f.migrants_abroad)
 

@@ -6,6 +6,8 @@ its level in the first month, so a remittance collapse destroys jobs at home. Va
 Jobless people at home (returnees, deportees, new entrants and job losers) meet vacancies through a matching
 function hires = m * sqrt(U * V) (elasticity 0.5, within the 0.5-0.7 range of Petrongolo & Pissarides 2001);
 workers separate at ``home_separation_rate``, and when capacity falls below employment the excess is laid off.
+A voluntary returnee rests for ``returnee_rest_months`` before looking for work and until then is outside the
+labour force, as the ILO definition counts only those actively searching.
 """
 
 import math
@@ -45,8 +47,18 @@ def monthly_rates(capacity, employed, unemployed, separation_rate, matching_effi
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, separation, find_rate, region_wage_usd, keys):
+def searching(returned_month, deported, month, rest_months):
+    """Whether a jobless person at home is in the labour force: everyone is, except a voluntary returnee within
+    ``returnee_rest_months`` of coming back."""
+    return deported or returned_month <= month - rest_months
+
+
+@njit(cache=True, inline="always")
+def update(people, households, i, separation, find_rate, region_wage_usd, month, rest_months, keys):
     """For a person at home: separation or hiring, then wages to the household. Returns the wage paid."""
+    if not people.employed[i] and not searching(people.returned_month[i], people.deported[i], month, rest_months):
+        people.wage_usd[i] = 0.0
+        return 0.0
     if people.employed[i]:
         if rs.uniform(keys[rs.HOME_SEPARATION], i) < separation:
             people.employed[i] = False

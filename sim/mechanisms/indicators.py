@@ -17,7 +17,7 @@ its unemployment (so this month's entrants, who start jobless, count).
 
 from numba import njit
 
-from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS
+from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
 from sim.population import HOME
 
 # A "returnee" in the home-idleness condition came back within two years (the unemployment output uses one year).
@@ -26,7 +26,7 @@ RISK_RETURNEE_WINDOW_MONTHS = 24
 
 # Slots of the census and of the risk counts.
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
- YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS) = range(13)
+ YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(14)
 ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(4)
 
 
@@ -40,6 +40,9 @@ def update(people, households, i, v, month, census, risk):
         census[where] += 1  # IN_RUSSIA, IN_KAZAKHSTAN and IN_OTHER share the location codes 1-3
         census[DOCUMENTED_ABROAD] += people.documented[i]
         census[ON_REGISTER] += people.on_register[i]
+    elif not people.employed[i] and not searching(people.returned_month[i], people.deported[i], month,
+                                                  int(v.returnee_rest_months)):
+        census[RESTING] += 1
     else:
         jobless = not people.employed[i]
         census[LABOUR_FORCE] += 1

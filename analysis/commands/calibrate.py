@@ -1,0 +1,44 @@
+"""``run.py calibrate``: fit the free behavioural parameters to data up to 2013 (see analysis/calibration.py)."""
+
+from pathlib import Path
+
+from analysis import calibration
+from analysis.cli import positive_float, positive_int
+from sim import scenario as scenarios
+
+DEFAULT_SCENARIO = Path("scenarios/history_2010_2024.toml")
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "calibrate", help="fit departure, return, remittance and network parameters to pre-2014 data",
+        description="Simulated method of moments under common random numbers: runs the historical scenario from "
+                    "its start to 2013-12 at reduced scale and fits the free parameters to remittances 2010-2013, "
+                    "the 2011 migrant stock, the 2011 departures and returns, and 2013 unemployment. Writes the "
+                    "estimates to scenarios/calibrated/<country>.toml, which the model loads by default.")
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
+    parser.add_argument("--budget", type=positive_int, default=150, help="objective evaluations (default 150)")
+    parser.add_argument("--scale", type=positive_float, default=200, help="persons per agent (default 200)")
+    parser.add_argument("--replicates", type=positive_int, default=3,
+                        help="seeds averaged per evaluation, the same for every candidate (default 3)")
+    parser.add_argument("--seed", type=int, default=2013, help="study seed (default 2013)")
+    parser.add_argument("--output", type=Path, help="parameter file to write (default "
+                                                    "scenarios/calibrated/<country>.toml)")
+    parser.set_defaults(func=main)
+
+
+def main(args):
+    scenario = scenarios.load(args.scenario)
+    record = calibration.calibrate(scenario, budget=args.budget, scale=args.scale, replicates=args.replicates,
+                                   seed=args.seed)
+    path = calibration.write(record, args.output)
+    print(f"{'target':22} {'year':>4} {'data':>12} {'band':>25} {'model':>12}")
+    for row in record["fit"]:
+        band = f"{row['low']:.4g}..{row['high']:.4g}"
+        mark = "" if row["within_band"] else "  outside band"
+        print(f"{row['target']:22} {row['year']:4} {row['data']:12.4g} {band:>25} {row['simulated']:12.4g}{mark}")
+    print(f"\n{'parameter':28} {'prior':>10} {'estimate':>10}")
+    for name, value in record["parameters"].items():
+        print(f"{name:28} {record['priors'][name]:10.4g} {value:10.4g}")
+    print(f"\nobjective {record['objective']:.4g} after {record['evaluations']} evaluations; wrote {path}")
+    return 0
