@@ -3,15 +3,17 @@ manifest, its figures are drawn next to its data, and report.html carries every 
 the scenario description and the provenance. Bad directories end with one line and exit status 2."""
 
 import base64
+import io
 import json
 import re
 import subprocess
 import sys
 
 import pytest
-from test_plots_fixtures import ROOT, WRITERS
+from PIL import Image
+from test_plots_fixtures import META, ROOT, WRITERS, sweep_summary, timeseries
 
-from analysis import report
+from analysis import plots, report
 
 EXPECTED_FIGURES = {
     "run": {"fan_remittances", "fan_migrants", "fan_enforcement", "fan_unemployment", "fan_risk"},
@@ -133,3 +135,11 @@ def test_bad_directories_and_flags_end_with_one_line_and_status_2(tmp_path, case
     assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in result.stderr
     assert ("--format" in lines[0]) if case == "bad format" else (str(directory) in lines[0])
     assert not list(directory.glob("*.png")) if directory.exists() else True
+
+
+def test_line_charts_are_stored_with_a_palette_and_colour_maps_in_full_colour():
+    fan = plots.run_figures(timeseries("baseline"), META)["migrants"]
+    assert Image.open(io.BytesIO(report.png_bytes(fan))).mode == "P"
+    grid = sweep_summary(["raid_intensity", "patent_fee_rub"], steps=6)
+    heatmap = plots.sweep_heatmap(grid, "raid_intensity", "patent_fee_rub", ["remittance_change_12m_pct"], META)
+    assert Image.open(io.BytesIO(report.png_bytes(heatmap))).mode in ("RGB", "RGBA")
