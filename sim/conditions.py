@@ -28,7 +28,8 @@ class Memory:
     remittance_reference: float = 0.0
     base_jobs: float = 0.0
     gdp_reference: float = 0.0
-    started: bool = False
+    labour_force: float = 0.0
+    unemployment_rate: float = 0.0
 
     def update(self, raw: dict, v):
         abroad_russia = raw["abroad_russia"]
@@ -39,6 +40,8 @@ class Memory:
         self.irregular_share_russia = irregular_russia / abroad_russia if abroad_russia else 0.0
         self.register_share_of_irregular = raw["on_register"] / irregular_russia if irregular_russia else 0.0
         self.home_job_find_rate = raw["home_job_finding_rate"]
+        self.labour_force = raw["home_labour_force"]
+        self.unemployment_rate = raw["home_jobless"] / raw["home_labour_force"] if raw["home_labour_force"] else 0.0
         remittances = raw["remittances_formal_usd"] + raw["remittances_informal_usd"]
         if self.remittance_reference == 0.0:
             self.remittance_average = self.remittance_reference = max(remittances, 1e-9)
@@ -59,12 +62,27 @@ def initial_memory(people, profile, values: dict, month: int, n: int, scale: flo
     vacancies = home_labour_market.steady_state_vacancies(employed, unemployed, values["home_separation_rate"],
                                                           values["matching_efficiency"])
     memory.base_jobs = employed + vacancies
+    memory.labour_force = employed + unemployed
+    memory.unemployment_rate = unemployed / memory.labour_force if memory.labour_force else 0.0
     memory.home_job_find_rate = values["home_separation_rate"] * employed / unemployed if unemployed else 0.0
     memory.gdp_reference = profile.at("gdp_usd_bn", fractional_year(month))
     return memory
 
 
-def monthly(v, memory: Memory, profile, scale: float, month: int) -> Conditions:
+# How strongly the spin-up corrects job capacity per point of unemployment off target; it settles within a year.
+ANCHOR_GAIN = 2.0
+
+
+def anchor_labour_market(v, memory: Memory):
+    """During the spin-up: steer domestic job capacity until the home labour market sits at the documented
+    unemployment rate (``initial_unemployment_rate``; labour demand itself is not observed), and take the current
+    remittance level as the reference. From the start date on, capacity moves only with GDP and remittances."""
+    memory.base_jobs *= 1.0 + ANCHOR_GAIN * (memory.unemployment_rate - v.initial_unemployment_rate)
+    memory.remittance_reference = memory.remittance_average
+
+
+def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool = False) -> Conditions:
+    """This month's shared terms; ``spinup`` anchors the home labour market (see ``anchor_labour_market``)."""
     # The home wage follows the country's wage series; regions keep their relative levels.
     region_wage_usd = profile.home_wage_usd(fractional_year(month)) * profile.region_relative_wage
     terms = earnings.destination_terms(v)
@@ -80,6 +98,8 @@ def monthly(v, memory: Memory, profile, scale: float, month: int) -> Conditions:
     return_logs = returns.log_terms(
         v, v.return_base_prob * seasonal_factor(month, v.return_peak_month, v.return_season_amplitude))
     gdp = profile.at("gdp_usd_bn", fractional_year(month))
+    if spinup:
+        anchor_labour_market(v, memory)
     remittance_ratio = memory.remittance_average / memory.remittance_reference if memory.remittance_reference \
         else 1.0
     capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,

@@ -161,7 +161,7 @@ class FastEngine:
         people, hh, n = self.people, self.households, self.next_free
         keys = rs.month_keys(model.master_key, month)
         tally = np.zeros(len(t.NAMES))
-        c = conditions.monthly(v, self.memory, profile, model.scale, month)
+        c = conditions.monthly(v, self.memory, profile, model.scale, month, spinup=month < model.start_month)
         hh.remittances_usd[:] = 0
         hh.earnings_usd[:] = 0
 

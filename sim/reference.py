@@ -321,7 +321,8 @@ class ReferenceEngine:
     def step(self, month: int, v) -> dict:
         model, profile = self.model, self.model.profile
         self.keys = rs.month_keys(model.master_key, month)
-        c = self.conditions = conditions.monthly(v, self.memory, profile, model.scale, month)
+        c = self.conditions = conditions.monthly(v, self.memory, profile, model.scale, month,
+                                                 spinup=month < model.start_month)
         self.household_remittances[:] = 0.0
         self.household_earnings[:] = 0.0
         tally = dict.fromkeys(t.NAMES, 0.0)
