@@ -631,35 +631,82 @@ def sensitivity_over_time(indices_time: pd.DataFrame, series: str, meta: dict, t
     return fig
 
 
-def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: str = "") -> Figure:
-    """Model 5-95 % band and median against the data and its low-high range, by year. One panel per ``metric``
-    if the frame has that column; a ``naive`` column (e.g. a rouble-only baseline) is drawn dashed."""
-    groups = list(hindcast.groupby("metric", sort=False)) if "metric" in hindcast.columns else [("", hindcast)]
-    fig = new_figure(0.6 + 2.6 * len(groups), meta, "Band: 5-95% of replicates; line: model median; points: data, "
-                     "whiskers: the range of published figures.")
-    axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
-    for ax, (metric, frame) in zip(axes, groups, strict=True):
-        frame = frame.sort_values("year").astype({c: float for c in frame.columns if c not in ("metric", "unit")})
-        year = frame["year"].to_numpy()
+NAIVE_STYLES = (("--", OKABE_ITO[3]), (":", OKABE_ITO[4]), ("-.", OKABE_ITO[2]))
+
+
+def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: str = "",
+                    calibration_years=(), known_misses: dict | None = None, data_label: str = "data") -> Figure:
+    """Model 5-95 % band and median against the data and its low-high range, by year (``hindcast.csv``: year,
+    model_median, model_p05, model_p95, data, data_low, data_high).
+
+    Optional columns: ``naive_<name>`` baselines are drawn as broken lines; ``model_formal_median`` with
+    ``data_cbr`` get a second panel (formal channels against the Central Bank of Russia's money-transfer series);
+    ``metric`` (and ``unit``) give one panel per metric. ``calibration_years`` are shaded, so what is out of
+    sample shows; ``known_misses`` ({year: why}) are marked with a dotted line and a short label."""
+    formal = {"model_formal_median", "data_cbr"} <= set(hindcast.columns)
+    if "metric" in hindcast.columns:
+        panels = [(metric, frame, "model_median", "data") for metric, frame in hindcast.groupby("metric", sort=False)]
+    else:
+        panels = [("", hindcast, "model_median", "data")]
+        if formal:
+            panels.append(("formal", hindcast, "model_formal_median", "data_cbr"))
+    notes = ["Band: 5-95% of replicates; line: model median; points: data, whiskers: the range of published "
+             "figures."]
+    if len(calibration_years):
+        notes.append(f"Shaded: calibration years ({min(calibration_years)}-{max(calibration_years)}); later years "
+                     "are out of sample.")
+    if known_misses:
+        notes.append("Dotted lines: known misses, explained in validation.json and the report.")
+    fig = new_figure(0.6 + 2.8 * len(panels), meta, *notes)
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (metric, frame, model, data) in zip(axes, panels, strict=True):
+        frame = frame.sort_values("year")
+        numbers = frame.drop(columns=[c for c in ("metric", "unit") if c in frame.columns]).astype(float)
+        year = numbers["year"].to_numpy()
+        if model == "model_median":
+            ax.fill_between(year, numbers["model_p05"], numbers["model_p95"], color=OKABE_ITO[0], alpha=0.25,
+                            linewidth=0, label="model 5-95%")
+        ax.plot(year, numbers[model], color=OKABE_ITO[0], linewidth=1.8, marker="o", markersize=2.5, zorder=3,
+                label="model median" if model == "model_median" else "model median, formal channels")
+        if model == "model_median":
+            naive = [c for c in numbers.columns if c.startswith("naive")]
+            for (style, colour), column in zip(NAIVE_STYLES, naive, strict=False):
+                name = column.removeprefix("naive").strip("_").replace("_", " ") or "baseline"
+                ax.plot(year, numbers[column], color=colour, linewidth=1.3, linestyle=style, label=f"naive: {name}")
+            low = (numbers["data"] - numbers.get("data_low", numbers["data"])).clip(lower=0)
+            high = (numbers.get("data_high", numbers["data"]) - numbers["data"]).clip(lower=0)
+            ax.errorbar(year, numbers["data"], yerr=[low.to_numpy(), high.to_numpy()], fmt="o", color="black",
+                        markersize=4, elinewidth=1, capsize=2.5, label=f"{data_label} (low-high)", zorder=4)
+        else:
+            ax.plot(year, numbers[data], "s", color="black", markersize=4, zorder=4,
+                    label="CBR money transfers, Russia to Tajikistan")
+        if len(calibration_years):
+            ax.axvspan(min(calibration_years) - 0.5, max(calibration_years) + 0.5, color="#eeeeee", zorder=0,
+                       linewidth=0)
+        for miss_year, why in (known_misses or {}).items():
+            ax.axvline(int(miss_year), color="#777777", linestyle=":", linewidth=1, zorder=1)
+            if ax is axes[-1]:
+                ax.annotate(_short(why), (int(miss_year), 1), xycoords=("data", "axes fraction"), xytext=(-3, -3),
+                            textcoords="offset points", fontsize=7, color="#555555", ha="right", va="top",
+                            rotation=90)
         shown_unit = frame["unit"].iloc[0] if "unit" in frame.columns else unit or unit_of(metric)
-        ax.fill_between(year, frame["model_p05"], frame["model_p95"], color=OKABE_ITO[0], alpha=0.2, linewidth=0,
-                        label="model 5-95%")
-        ax.plot(year, frame["model_median"], color=OKABE_ITO[0], linewidth=1.8, label="model median", zorder=3)
-        if "naive" in frame.columns:
-            ax.plot(year, frame["naive"], color=OKABE_ITO[3], linewidth=1.4, linestyle="--", label="naive baseline")
-        low = (frame["data"] - frame["data_low"]).clip(lower=0)
-        high = (frame["data_high"] - frame["data"]).clip(lower=0)
-        ax.errorbar(year, frame["data"], yerr=[low, high], fmt="o", color="black", markersize=4, elinewidth=1,
-                    capsize=2.5, label="data (low-high)", zorder=4)
         ax.set_ylabel(shown_unit)
-        ax.set_xlabel("year")
         ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
-        if metric:
+        if metric and metric != "formal":
             ax.set_title(label(metric), loc="left", fontsize=10)
-        if metric:
             ax.legend(frameon=False, fontsize=8)
         else:
             _legend_above(ax, 4)
         _style(ax)
+    axes[-1].set_xlabel("year")
     _header(fig, title or "Hindcast against data")
     return fig
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """The first words of an explanation, up to a colon, bracket or comma: "COVID-19: borders..." -> "COVID-19"."""
+    head = text
+    for mark in (":", "(", ","):
+        head = head.split(mark)[0]
+    head = head.strip()
+    return head if len(head) <= limit else head[:limit - 1].rstrip() + "…"

@@ -344,12 +344,32 @@ def _validation(directory: Path, manifest: dict):
     if path.is_file():
         hindcast = pd.read_csv(path)
         meta = _design_meta(manifest)
-        meta["data"] = manifest.get("data_source") or manifest.get("data") or "see analysis/data/"
-        figures["hindcast"] = (plots.hindcast_figure(hindcast, meta, unit=manifest.get("unit", "")),
-                               "hindcast against data")
+        meta["data"] = manifest.get("data_source") or manifest.get("data") or (
+            "World Bank/KNOMAD remittance estimates, low-high = range of published figures"
+            + ("; Central Bank of Russia money-transfer statistics" if "data_cbr" in hindcast.columns else "")
+            + " (analysis/data/tajikistan_annual.csv)")
+        misses = {year: miss.get("why", "") if isinstance(miss, dict) else str(miss)
+                  for year, miss in (manifest.get("known_misses") or {}).items()}
+        figure = plots.hindcast_figure(hindcast, meta, title="Hindcast: annual remittances against the data",
+                                       unit=manifest.get("unit") or "USD bn per year",
+                                       calibration_years=manifest.get("calibration_years") or (),
+                                       known_misses=misses, data_label="World Bank/KNOMAD")
+        figures["hindcast"] = (figure, "hindcast against data")
+        sections.append(("Scores", _validation_scores(manifest)))
         sections.append(("Hindcast", _table(list(hindcast.columns),
                                             [[_plain(v) for v in row] for row in hindcast.itertuples(False)])))
+        if misses:
+            sections.append(("Known misses", "".join(f"<p><b>{html.escape(str(year))}</b>: {html.escape(why)}</p>"
+                                                     for year, why in misses.items())))
     return figures, sections
+
+
+def _validation_scores(manifest: dict) -> str:
+    rows = [[key, _plain(value)] for key, value in manifest.items()
+            if isinstance(value, int | float) and not isinstance(value, bool) and key not in (
+                "seed", "replicates", "scale", "wall_seconds")]
+    rows += [[f"target: {key}", _plain(value)] for key, value in (manifest.get("targets") or {}).items()]
+    return _table(["score", "value"], rows)
 
 
 _BUILDERS = {"run": _run, "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
@@ -418,7 +438,8 @@ dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
 _TITLES = {"run": "Scenario run", "compare": "Scenario comparison", "sweep": "Parameter sweep",
            "sensitivity": "Global sensitivity analysis", "validation": "Validation"}
 # Large entries shown in their own section (or summarised) instead of the provenance list.
-_NOT_PROVENANCE = ("kind", "description", "scenario_text", "outputs", "parameters", "shocks", "scenarios")
+_NOT_PROVENANCE = ("kind", "description", "scenario_text", "outputs", "parameters", "shocks", "scenarios",
+                   "known_misses", "targets")
 
 
 def _page(kind: str, manifest: dict, sections, figures) -> str:

@@ -193,6 +193,21 @@ def test_hindcast_draws_model_band_median_and_data_with_range_and_names_the_sour
     assert ax.get_legend() is not None
 
 
+def test_hindcast_with_baselines_formal_channels_calibration_years_and_known_misses():
+    fig = plots.hindcast_figure(hindcast(extended=True), META, unit="USD bn per year", calibration_years=[2013, 2014],
+                                known_misses={"2015": "COVID-19: borders closed"})
+    everything, formal = fig.axes
+    labels = [t.get_text() for t in everything.get_legend().get_texts()]
+    assert "naive: rouble only" in labels and "naive: persistence" in labels
+    assert [line.get_linestyle() for line in everything.get_lines() if line.get_label().startswith("naive")] == [
+        "--", ":"]
+    assert [t.get_text() for t in formal.get_legend().get_texts()] == [
+        "model median, formal channels", "CBR money transfers, Russia to Tajikistan"]
+    assert [t.get_text() for t in formal.texts] == ["COVID-19"]
+    assert all(len(ax.patches) >= 1 for ax in fig.axes)  # the shaded calibration years
+    assert "out of sample" in footnote(fig) and "known misses" in footnote(fig)
+
+
 def test_display_scale_reads_in_words_and_percentage_points():
     assert plots.display_scale("USD/month", [3.5e8]) == (1e6, "million USD/month")
     assert plots.display_scale("persons", [1.1e6, 9e5]) == (1e6, "million persons")

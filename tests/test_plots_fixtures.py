@@ -154,13 +154,20 @@ def indices_time(index: str = "ST") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def hindcast() -> pd.DataFrame:
-    """``hindcast.csv``: model bands and data by year."""
+def hindcast(extended: bool = False) -> pd.DataFrame:
+    """``hindcast.csv``: model bands and data by year; ``extended`` adds the columns ``run.py validate`` writes
+    besides the contract's (formal channels, the CBR series and two naive baselines)."""
     years = np.arange(2013, 2017)
     median = np.array([4.1, 3.6, 2.4, 2.0])
     data = np.array([4.2, 3.8, 2.3, 1.9])
-    return pd.DataFrame({"year": years, "model_median": median, "model_p05": median - 0.3,
-                         "model_p95": median + 0.3, "data": data, "data_low": data - 0.1, "data_high": data + 0.2})
+    table = pd.DataFrame({"year": years, "model_median": median, "model_p05": median - 0.3,
+                          "model_p95": median + 0.3, "data": data, "data_low": data - 0.1, "data_high": data + 0.2})
+    if extended:
+        table["model_formal_median"] = 0.85 * median
+        table["data_cbr"] = [4.1, np.nan, 1.3, 1.9]
+        table["naive_rouble_only"] = [4.15, 3.4, 2.2, 2.0]
+        table["naive_persistence"] = 4.15
+    return table
 
 
 # ---------------------------------------------------------------------------------------------------- directories
@@ -240,11 +247,12 @@ def write_sensitivity(directory: Path, method: str = "sobol") -> Path:
 
 def write_validation(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    hindcast().to_csv(directory / "hindcast.csv", index=False)
+    hindcast(extended=True).to_csv(directory / "hindcast.csv", index=False)
     _write_json(directory / "validation.json", {
         "kind": "validation", "description": "Hindcast 2013-2016 (test fixture)", "seed": SEED, "scale": SCALE,
-        "replicates": REPLICATES, "unit": "USD bn/year",
-        "data_source": "World Bank/KNOMAD remittances, analysis/data/tajikistan_annual.csv"})
+        "replicates": REPLICATES, "calibration_years": [2013, 2014], "abm_mape_2014_2019": 0.07,
+        "known_misses": {"2015": {"data_usd_bn": 2.3, "why": "Test miss: a made-up reason"}},
+        "targets": {"change_within_10pp": True}, "command": "run.py validate (test fixture)"})
     return directory
 
 

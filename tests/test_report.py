@@ -104,6 +104,13 @@ def test_morris_directory_gets_the_screening_plot(tmp_path):
     assert "morris" in names and "sobol" not in names
 
 
+def test_validation_report_lists_scores_and_known_misses(directories, plotted):
+    page = (directories["validation"] / "report.html").read_text(encoding="utf-8")
+    assert "<td>abm_mape_2014_2019</td><td>0.07</td>" in page
+    assert "<b>2015</b>: Test miss: a made-up reason" in page
+    assert "run.py validate (test fixture)" in page
+
+
 def test_svg_figures_are_embedded_as_svg_and_pdf_figures_as_png(tmp_path):
     directory = WRITERS["validation"](tmp_path / "validation")
     result = plot(directory, "--format", "svg")
