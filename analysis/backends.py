@@ -39,14 +39,15 @@ def available_cpus() -> int:
 
 
 def code_version() -> str:
-    """Hash of the model code and data a worker runs with, so a cluster whose workers run other code is refused
-    instead of silently breaking reproducibility."""
+    """Hash of the model code and data runs depend on (the model, the country profiles, the calibrated estimates
+    and the numeric libraries). A cluster whose workers run other code is refused, and so is resuming a sweep
+    after the model changed, instead of silently mixing results of two models."""
     import numba
     import numpy
 
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(f"numpy {numpy.__version__} numba {numba.__version__}".encode())
-    files = [*root.glob("sim/**/*.py"), root / "analysis" / "runner.py", root / "analysis" / "sweep.py",
+    files = [*root.glob("sim/**/*.py"), root / "analysis" / "runner.py",
              *root.glob("scenarios/countries/*.toml"), *root.glob("scenarios/calibrated/*.toml")]
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode())
@@ -102,7 +103,13 @@ class DaskBackend:
         if not self.client.nthreads():
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
         mine = code_version()
-        theirs = self.client.run(code_version)
+        try:
+            theirs = self.client.run(code_version)
+        except Exception as error:  # a worker that cannot even unpickle the check cannot run the model
+            self.close()
+            raise BackendError(f"--dask {address}: the workers cannot run this project's code ({error}); start "
+                               f"'dask worker' from the checkout, with PYTHONPATH set to it or after "
+                               f"'pip install -e .'") from None
         strangers = sorted(worker for worker, version in theirs.items() if version != mine)
         if strangers:
             self.close()
@@ -116,14 +123,15 @@ class DaskBackend:
         from distributed.comm import CommClosedError
 
         lost = (distributed.KilledWorker, CommClosedError, CancelledError)
-        shared = [self.client.scatter(item, broadcast=True, hash=False) for item in common]
+        # ``common`` goes with every task rather than being scattered once: scattered data dies with the workers
+        # holding it, and every task needing it would then be cancelled instead of retried. It is small.
         tasks = iter(tasks)
         limit = 2 * self.workers + 2
         ids, attempts = {}, {}
         running = distributed.as_completed()
 
         def submit(task_id, args):
-            future = self.client.submit(function, *shared, *args, pure=False)
+            future = self.client.submit(function, *common, *args, pure=False)
             ids[future] = (task_id, args)
             running.add(future)
 
@@ -153,8 +161,6 @@ class DaskBackend:
         finally:
             for future in list(ids):
                 future.cancel()
-            for item in shared:
-                item.release()
 
     def close(self):
         self.client.close()

@@ -87,8 +87,17 @@ def write_json(path, data: dict) -> None:
     _write_atomically(Path(path), lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
+# pandas writes floats with repr(); pandas 3 parses them back exactly by default, pandas 2 only when asked (and
+# pandas 3 deprecates asking). Either way the sample round-trips bit for bit, which its fingerprint relies on.
+_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def read_csv(path) -> pd.DataFrame:
-    return pd.read_csv(path, float_precision="round_trip")
+    return pd.read_csv(path, **_EXACT_FLOATS)
+
+
+_EXPLAINED = {"model_version": "the model's code or data changed since these runs were made",
+              "scenario": "the scenario file changed"}
 
 
 def _describe_difference(old: dict, new: dict) -> str:
@@ -96,7 +105,9 @@ def _describe_difference(old: dict, new: dict) -> str:
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
             a, b = old.get(key), new.get(key)
-            if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+            if key in _EXPLAINED:
+                differences.append(_EXPLAINED[key])
+            elif isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
                 differences.append(key)
             else:
                 differences.append(f"{key} {b} here vs {a} there")
