@@ -1,0 +1,75 @@
+"""Backends: the same sweep gives bit-identical results in this process, on local worker processes and on Dask,
+and a run lost with its Dask worker is run again."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dask
+import distributed
+import pandas as pd
+import pytest
+
+from analysis.backends import DaskBackend, LocalBackend, code_version
+from analysis.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = str(ROOT / "scenarios" / "baseline.toml")
+SWEEP = ["sweep", SCENARIO, "--lhs", "6", "--params", "raid_intensity,hostility,network_contacts", "--replicates",
+         "2", "--scale", "4000", "--months", "5", "--seed", "11", "--part-runs", "4", "--no-plots"]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def local_processes(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "out"
+    result = cli(*SWEEP, "--workers", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return Store(out).read_runs()
+
+
+def test_one_process_and_two_give_identical_results(tmp_path, local_processes):
+    result = cli(*SWEEP, "--workers", "1", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    pd.testing.assert_frame_equal(Store(tmp_path / "out").read_runs(), local_processes, check_exact=True)
+
+
+def test_dask_cluster_and_local_processes_give_identical_results(tmp_path, local_processes):
+    """A LocalCluster of two single-threaded worker processes, reached at its tcp:// address as a remote cluster
+    would be (which also checks the workers run this checkout's code)."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        assert c.scheduler_address.startswith("tcp://")
+        result = cli(*SWEEP, "--dask", c.scheduler_address, "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "Dask cluster at tcp://" in result.stdout
+    pd.testing.assert_frame_equal(Store(tmp_path / "out").read_runs(), local_processes, check_exact=True)
+
+
+def die_once(marker: str, value: int) -> int:
+    """Kill the worker process running it the first time it is called for ``marker``."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return value * 2
+
+
+def test_a_task_lost_with_its_worker_is_resubmitted(tmp_path):
+    # With no failures allowed, the scheduler gives up on the task as soon as its worker dies (KilledWorker);
+    # the backend must submit it again rather than fail the sweep.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with DaskBackend("local", workers=1) as backend:
+            results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(1, (5,)), (2, (7,))]))
+    assert results == {1: 10, 2: 14}
+
+
+def test_local_backend_streams_every_task():
+    results = dict(LocalBackend(2).map(pow, (2,), [(i, (i,)) for i in range(9)]))
+    assert results == {i: 2 ** i for i in range(9)}
+
+
+def test_code_version_is_stable():
+    assert code_version() == code_version()
