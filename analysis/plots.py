@@ -398,11 +398,15 @@ def sweep_lines(summary: pd.DataFrame, parameter: str, scalars, meta: dict, titl
 
 
 def sweep_heatmap(summary: pd.DataFrame, x_parameter: str, y_parameter: str, scalars, meta: dict,
-                  title: str = "") -> Figure:
+                  title: str = "", others=()) -> Figure:
     """Median of each key output over two varied parameters: cells for a grid design, coloured points for a
-    scattered (Latin hypercube) design. Signed outputs get a diverging map centred on zero."""
+    scattered (Latin hypercube) design. Signed outputs get a diverging map centred on zero. ``others`` names
+    further varied parameters, which the footnote says differ from point to point."""
     rows = -(-len(scalars) // (2 if len(scalars) > 1 else 1))
-    fig = new_figure(0.6 + 2.9 * rows, meta, "Colour: median over replicates at each design point.")
+    note = "Colour: median over replicates at each design point."
+    if len(others):
+        note += f" Also varied, differing from point to point: {', '.join(others)}."
+    fig = new_figure(0.6 + 2.9 * rows, meta, note)
     grid = summary.groupby([x_parameter, y_parameter]).ngroups == (
         summary[x_parameter].nunique() * summary[y_parameter].nunique())
     for ax, scalar in zip(_panel_grid(fig, len(scalars)), scalars, strict=True):
@@ -430,8 +434,9 @@ def sweep_heatmap(summary: pd.DataFrame, x_parameter: str, y_parameter: str, sca
                     ax.text(table.columns[j], table.index[i], _compact(value), ha="center", va="center",
                             fontsize=7, color="white" if dark else "black")
         else:
-            image = ax.scatter(summary[x_parameter], summary[y_parameter], c=values, cmap=cmap, norm=norm, s=28,
-                               edgecolors="none")
+            # A thin outline keeps points whose colour is close to white visible.
+            image = ax.scatter(summary[x_parameter], summary[y_parameter], c=values, cmap=cmap, norm=norm, s=40,
+                               edgecolors="#555555", linewidths=0.5)
         fig.colorbar(image, ax=ax, label=shown_unit, shrink=0.9)
         ax.set_title(scalar_label(scalar), loc="left", fontsize=9.5)
         ax.set_xlabel(_parameter_axis_label(x_parameter))

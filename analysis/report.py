@@ -277,7 +277,8 @@ def _sweep(directory: Path, manifest: dict):
         figures["sweep_lines"] = (plots.sweep_lines(summary, names[0], scalars, meta, by=names[1]),
                                   f"outputs against {names[0]}, one line per {names[1]}")
     elif len(names) >= 2:
-        figures["sweep_heatmap"] = (plots.sweep_heatmap(summary, names[0], names[1], scalars, meta),
+        figures["sweep_heatmap"] = (plots.sweep_heatmap(summary, names[0], names[1], scalars, meta,
+                                                        others=names[2:]),
                                     f"{method} design: {names[0]} and {names[1]}")
         for name in names:  # one view per parameter; the others vary across its points
             figure = plots.sweep_lines(summary, name, scalars, meta, title=f"Outputs against {name}", scatter=True)
@@ -289,7 +290,7 @@ def _sweep(directory: Path, manifest: dict):
         table) else ""
     sections = [("Design", _design_table(manifest)),
                 (f"Summary per design point{more}",
-                 _table([c for c in shown if c in table.columns], body))]
+                 _folded(_table([c for c in shown if c in table.columns], body), len(body)))]
     return figures, sections
 
 
@@ -325,8 +326,8 @@ def _sensitivity(directory: Path, manifest: dict):
     columns = [c for c in ("output", "parameter", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf",
                            "sigma") if c in indices.columns]
     sections = [("Design", _design_table(manifest)),
-                ("Indices", _table(columns, [[_plain(v) for v in row]
-                                             for row in indices[columns].itertuples(False)]))]
+                ("Indices", _folded(_table(columns, [[_plain(v) for v in row]
+                                                     for row in indices[columns].itertuples(False)]), len(indices)))]
     noise_path = directory / "noise.csv"
     if noise_path.is_file():
         noise = _read_csv(noise_path)
@@ -414,6 +415,11 @@ def _table(head, body, raw: bool = False) -> str:
     header = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in body)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _folded(table: str, rows: int) -> str:
+    """A long table folded away, so the figures stay near the top of the report."""
+    return _details(f"{rows} rows", table) if rows > 20 else table
 
 
 def _details(summary: str, content: str) -> str:

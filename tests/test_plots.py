@@ -140,9 +140,10 @@ def test_sweep_heatmap_grid_cells_and_scattered_points():
         assert ax.get_ylabel() == "patent_fee_rub (RUB/month)"
     assert len(fig.axes) == 4  # two panels and their colour bars
     lhs = sweep_summary(["raid_intensity", "patent_fee_rub"], lhs_points=12)
-    fig = plots.sweep_heatmap(lhs, "raid_intensity", "patent_fee_rub", SCALARS[:1], META)
+    fig = plots.sweep_heatmap(lhs, "raid_intensity", "patent_fee_rub", SCALARS[:1], META, others=["hostility"])
     points = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
     assert len(points) == 1 and len(points[0].get_offsets()) == 12
+    assert "Also varied, differing from point to point: hostility." in footnote(fig)
 
 
 def test_sobol_bars_show_s1_and_st_with_intervals_per_parameter():
