@@ -92,29 +92,35 @@ class DaskBackend:
                 self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError) as error:
                 raise BackendError(f"--dask {address}: cannot reach the Dask scheduler: {error}") from None
-            self._check_workers(address)
+            self._check_cluster(address)
         self.address = address
         threads = sum(self.client.nthreads().values())
         self.workers = max(threads, 1)
         self.description = (f"a local Dask cluster of {self.workers} workers" if self.cluster else
                             f"the Dask cluster at {address} ({self.workers} worker threads)")
 
-    def _check_workers(self, address):
+    def _check_cluster(self, address):
+        """Refuse a scheduler or workers that cannot import this project, or that run other model code or data."""
         if not self.client.nthreads():
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
         mine = code_version()
-        try:
-            theirs = self.client.run(code_version)
-        except Exception as error:  # a worker that cannot even unpickle the check cannot run the model
-            self.close()
-            raise BackendError(f"--dask {address}: the workers cannot run this project's code ({error}); start "
-                               f"'dask worker' from the checkout, with PYTHONPATH set to it or after "
-                               f"'pip install -e .'") from None
-        strangers = sorted(worker for worker, version in theirs.items() if version != mine)
+        # The scheduler unpickles task graphs too (recent Dask), so it needs the project as much as the workers.
+        versions = {"the scheduler": self._ask("scheduler", self.client.run_on_scheduler, address)}
+        versions.update(self._ask("workers", self.client.run, address))
+        strangers = sorted(name for name, version in versions.items() if version != mine)
         if strangers:
             self.close()
-            raise BackendError(f"--dask {address}: workers {', '.join(strangers)} run different model code or data "
-                               f"than this checkout; start them from the same checkout and environment")
+            raise BackendError(f"--dask {address}: {', '.join(strangers)} run different model code or data than "
+                               f"this checkout; start them from the same checkout and environment")
+
+    def _ask(self, role: str, run, address: str):
+        try:
+            return run(code_version)
+        except Exception as error:  # a process that cannot unpickle the check cannot run the model either
+            self.close()
+            raise BackendError(f"--dask {address}: the {role} cannot import this project ({error}); start them "
+                               f"from the checkout with PYTHONPATH set to it, or after 'pip install -e .' "
+                               f"(docs/sweeps.md)") from None
 
     def map(self, function, common: tuple, tasks):
         from concurrent.futures import CancelledError
@@ -151,6 +157,10 @@ class DaskBackend:
                                            f"{attempts[task_id]} times: {error!r}") from None
                     submit(task_id, args)
                     continue
+                except Exception as error:  # the model's own errors come back as values, so this one is Dask's
+                    first_line = (str(error).strip().splitlines() or [repr(error)])[0]
+                    raise BackendError(f"run {task_id} could not run on Dask: {type(error).__name__}: "
+                                       f"{first_line}") from None
                 finally:
                     future.release()
                 yield task_id, result
