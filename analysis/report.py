@@ -505,7 +505,8 @@ def _scenario_section(kind: str, manifest: dict) -> str:
     shocks = manifest.get("shocks") or []
     if shocks:
         keys = list(dict.fromkeys(k for s in shocks for k in s))
-        parts.append(_table(keys, [[s.get(k, "") for k in keys] for s in shocks]))
+        parts.append("<p>Policy shocks (changes to levers over time):</p>"
+                     + _table(keys, [["" if s.get(k) is None else s.get(k) for k in keys] for s in shocks]))
     if manifest.get("scenario_text"):
         parts.append(_details("Scenario file", f"<pre>{html.escape(manifest['scenario_text'])}</pre>"))
     if isinstance(manifest.get("parameters"), dict):
