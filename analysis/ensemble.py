@@ -17,6 +17,7 @@ replicate the interval is undefined (NaN).
 """
 
 import importlib.metadata
+import inspect
 import json
 import math
 import subprocess
@@ -30,7 +31,8 @@ from scipy import stats
 
 from analysis.parallel import run_local
 from analysis.runner import replicate_seed
-from sim import outputs
+from sim import country, outputs
+from sim.calendar import fractional_year, parse_month
 from sim.scenario import Scenario, base_values, horizon_end
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +47,19 @@ KEY_METRICS = ("migrants_abroad", "migrants_irregular", "departures", "returns_v
 
 class SetupError(ValueError):
     """The model refused its set-up (for example a scale that leaves too few agents): bad input, not a bug."""
+
+
+def initial_agents(scenario: Scenario, scale: float) -> int:
+    """How many agents the model starts with at ``scale``: the resident labour force plus the migrants abroad when
+    the spin-up begins, counted as ``sim.population.synthesise`` counts them. Lets commands refuse a scale that is
+    too coarse before any process starts."""
+    from sim.model import MigrationModel
+
+    spinup = inspect.signature(MigrationModel).parameters["spinup_months"].default
+    profile = country.load(scenario.country)
+    year = fractional_year(parse_month(scenario.start) - spinup)
+    return max(1, round(profile.at("labour_force_home", year) / scale)) + \
+        max(1, round(profile.at("migrant_stock", year) / scale))
 
 
 def simulate_replicate(scenario: Scenario, seed: int, scale: float, months: int, engine: str,

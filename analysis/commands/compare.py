@@ -46,7 +46,7 @@ def load_all(args):
 def main(args):
     base, alternatives = load_all(args)
     scenarios = [base, *alternatives]
-    workers = check_flags(args, args.replicates * len(scenarios))
+    workers = check_flags(args, args.replicates * len(scenarios), scenarios)
     out = Path(args.out) if args.out else Path("results") / (
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
 

@@ -59,8 +59,16 @@ def load_scenario(path: str, months: int | None):
     return scenario.with_months(loaded, months) if months else loaded
 
 
-def check_flags(args, runs: int) -> int:
+def check_flags(args, runs: int, scenarios=()) -> int:
     """Flags that need more than argparse can check. Returns the number of workers."""
+    from analysis.ensemble import initial_agents
+    from sim.model import MIN_AGENTS
+
+    for s in scenarios:
+        agents = initial_agents(s, args.scale)
+        if agents < MIN_AGENTS:
+            raise InputError(f"--scale: {args.scale:g} persons per agent leaves {s.name} with only {agents} agents; "
+                             f"use a scale that gives at least {MIN_AGENTS}")
     if args.engine == "reference" and importlib.util.find_spec("sim.reference") is None:
         raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
@@ -98,7 +106,7 @@ def render(directory, args):
 
 def main(args):
     scenario = load_scenario(args.scenario, args.months)
-    workers = check_flags(args, args.replicates)
+    workers = check_flags(args, args.replicates, [scenario])
     out = Path(args.out) if args.out else Path("results") / scenario.name
 
     from analysis import ensemble

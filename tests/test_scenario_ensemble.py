@@ -1,0 +1,103 @@
+"""Ensemble statistics and paired comparisons (analysis.ensemble, analysis.compare) on small hand-made series, where
+every number can be checked by hand, plus one small real ensemble."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import compare, ensemble
+from analysis.runner import replicate_seed
+from sim import outputs, scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SUMMARY_COLUMNS = ["metric", "unit", "median", "p05", "p95", "mean", "mean_ci_low", "mean_ci_high",
+                   "m12_median", "m12_p05", "m12_p95", "m12_mean", "m12_mean_ci_low", "m12_mean_ci_high",
+                   "start_mean", "change_from_start_mean"]
+COMPARISON_COLUMNS = ["alternative", "metric", "unit", "horizon_date", "diff_mean", "diff_ci_low", "diff_ci_high",
+                      "diff_median", "diff_p05", "diff_p95", "m12_date", "m12_diff_mean", "m12_diff_ci_low",
+                      "m12_diff_ci_high", "m12_diff_median", "m12_diff_p05", "m12_diff_p95"]
+
+
+def series(values_by_replicate, months, metric="deportations", seeds=None):
+    """A timeseries with one metric: value(replicate, month) given as a function."""
+    rows = []
+    for r in range(len(values_by_replicate)):
+        for m in range(months):
+            rows.append({"replicate": r, "seed": (seeds or list(range(100, 200)))[r],
+                         "date": f"{2025 + m // 12}-{m % 12 + 1:02d}", metric: values_by_replicate[r](m)})
+    return pd.DataFrame(rows)
+
+
+def test_describe_matches_numpy_and_student_t():
+    values = [1.0, 2.0, 4.0, 8.0, 16.0]
+    d = ensemble.describe(values)
+    half = stats.t.ppf(0.975, 4) * np.std(values, ddof=1) / np.sqrt(5)
+    assert d["median"] == 4.0
+    assert d["p05"] == pytest.approx(np.percentile(values, 5))
+    assert d["p95"] == pytest.approx(np.percentile(values, 95))
+    assert d["mean"] == pytest.approx(6.2)
+    assert (d["mean_ci_low"], d["mean_ci_high"]) == pytest.approx((6.2 - half, 6.2 + half))
+
+
+def test_describe_of_one_replicate_has_no_interval():
+    d = ensemble.describe([3.0])
+    assert d["mean"] == d["median"] == 3.0
+    assert np.isnan(d["mean_ci_low"]) and np.isnan(d["mean_ci_high"])
+
+
+def test_summary_reads_the_horizon_month_twelve_and_the_change_from_start():
+    ts = series([lambda m: 10.0 + m, lambda m: 20.0 + 2 * m, lambda m: 30.0], months=18)
+    summary = ensemble.summarise(ts, metrics=["deportations"])
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    row = summary.iloc[0]
+    assert row["unit"] == outputs.BY_NAME["deportations"].unit
+    assert row["median"] == 30.0  # month 18: 27, 54, 30
+    assert row["mean"] == pytest.approx((27 + 54 + 30) / 3)
+    assert row["m12_mean"] == pytest.approx((21 + 42 + 30) / 3)  # month 12 is index 11
+    assert row["start_mean"] == pytest.approx(20.0)
+    assert row["change_from_start_mean"] == pytest.approx((17 + 34 + 0) / 3)
+
+
+def test_summary_of_a_run_shorter_than_twelve_months_has_no_month_twelve():
+    summary = ensemble.summarise(series([lambda m: 1.0, lambda m: 2.0], months=3), metrics=["deportations"])
+    assert summary[[c for c in SUMMARY_COLUMNS if c.startswith("m12_")]].isna().all().all()
+
+
+def test_differences_are_paired_by_replicate_and_month():
+    base = series([lambda m: 1.0 * m, lambda m: 10.0 * m], months=13)
+    alt = series([lambda m: 1.0 * m + 5, lambda m: 10.0 * m + 1], months=13)
+    diffs = compare.differences(base, alt.sample(frac=1, random_state=1), "alt", metrics=["deportations"])
+    assert list(diffs.columns) == ["alternative", "replicate", "date", "deportations"]
+    assert list(diffs["deportations"]) == [5.0] * 13 + [1.0] * 13
+    table = compare.comparison(diffs, metrics=["deportations"])
+    assert list(table.columns) == COMPARISON_COLUMNS
+    row = table.iloc[0]
+    assert (row["horizon_date"], row["m12_date"]) == ("2026-01", "2025-12")
+    assert row["diff_mean"] == 3.0 and row["m12_diff_mean"] == 3.0
+
+
+def test_differences_refuse_unpaired_series():
+    base = series([lambda m: 1.0], months=2, seeds=[1])
+    with pytest.raises(ValueError, match="same seeds"):
+        compare.differences(base, series([lambda m: 1.0], months=2, seeds=[2]), "alt", metrics=["deportations"])
+    with pytest.raises(ValueError, match="same replicates and months"):
+        compare.differences(base, series([lambda m: 1.0], months=3, seeds=[1]), "alt", metrics=["deportations"])
+
+
+def test_a_real_ensemble_has_the_contract_columns_and_the_replicate_seeds():
+    s = scenario.with_months(scenario.load(ROOT / "scenarios" / "baseline.toml"), 2)
+    ts = ensemble.run(s, replicates=2, seed=5, scale=2000, description=None)
+    assert list(ts.columns) == ["replicate", "seed", "date", *outputs.NAMES]
+    assert list(ts["replicate"]) == [0, 0, 1, 1]
+    assert list(ts["seed"]) == [replicate_seed(5, 0)] * 2 + [replicate_seed(5, 1)] * 2
+
+
+def test_values_are_formatted_for_readers():
+    assert ensemble.format_value(0.1234, "share") == "12.3%"
+    assert ensemble.format_value(351_162_009.6, "USD/month") == "$351.16M"
+    assert ensemble.format_value(1_098_840, "persons") == "1.10M"
+    assert ensemble.format_value(3600, "persons/month") == "3,600"
+    assert ensemble.format_value(float("nan"), "persons") == "n/a"
