@@ -66,6 +66,7 @@ def test_sobol_end_to_end_writes_indices(sobol_run):
     assert set(over_time["output"]) == set(scalars.NAMES)
     assert over_time.loc[over_time["month"] == 13, "date"].unique().tolist() == ["2026-01"]
 
+    assert len(pd.read_csv(out / "summary.csv")) == 40 and len(pd.read_csv(out / "scalars.csv")) == 80
     noise = pd.read_csv(out / "noise.csv").set_index("output")
     assert set(noise.index) == set(scalars.NAMES) and (noise["replicates"] == 2).all()
     assert (noise["noise_share"] >= 0).all() and (noise["noise_share_of_means"] >= 0).all()

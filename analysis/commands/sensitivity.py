@@ -81,10 +81,12 @@ def main(args):
     out = execute(plan, args, f"results/{scenario.name}-sensitivity-{args.method}")
     try:
         results = sensitivity.analyse(out, outputs)
+        sweep.write_summary(out)
     except (sensitivity.SensitivityError, sweep.SweepError) as error:
         raise InputError(str(error)) from None
     print_indices(results, args.method)
-    print(f"wrote {out}/indices.csv, {out}/indices_time.csv and {out}/noise.csv")
+    print(f"wrote {out}/indices.csv, {out}/indices_time.csv, {out}/noise.csv, and per run and design point "
+          f"{out}/scalars.csv and {out}/summary.csv")
     render(out, args)
     return 0
 
