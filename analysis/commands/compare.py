@@ -13,7 +13,7 @@ def register(subparsers):
         description="Run a base scenario and one or more alternatives with the same seeds (common random "
                     "numbers: replicate i of every scenario draws the same random streams), write each as a run "
                     "directory OUT/<scenario name>/ and the paired differences ALT - BASE as comparison.csv "
-                    "(at 12 months and the horizon, with 95%% CIs) and differences.csv (every replicate and "
+                    "(at 12 months and the horizon, with 95% CIs) and differences.csv (every replicate and "
                     "month). Every scenario runs over the base's months unless --months is given.")
     parser.add_argument("base", metavar="BASE.toml", help="the reference scenario")
     parser.add_argument("alternatives", metavar="ALT.toml", nargs="+", help="scenarios to compare with BASE")
@@ -100,7 +100,8 @@ def main(args):
     print(f"base {base.name}: {base.description}")
     for alt in alternatives:
         print(f"alt  {alt.name}: {alt.description}")
-    print(f"{args.replicates} replicates per scenario with common random numbers, scale {args.scale:g}, "
+    plural = "s" if args.replicates > 1 else ""
+    print(f"{args.replicates} replicate{plural} per scenario with common random numbers, scale {args.scale:g}, "
           f"{base.start}..{info['end']} ({base.months} months), engine {args.engine}, seed {args.seed}, "
           f"{wall:.1f} s on {workers} worker{'s' if workers > 1 else ''}\n")
     print(compare.comparison_text(table, summaries[base.name], ensemble.KEY_METRICS))

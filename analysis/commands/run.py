@@ -44,7 +44,7 @@ def register(subparsers):
     parser = subparsers.add_parser(
         "run", help="run a scenario file with replicates",
         description="Run a scenario with replicates and write timeseries.csv (every replicate and month), "
-                    "summary.csv (median, 5-95%% band and mean with 95%% CI at 12 months and at the horizon) and "
+                    "summary.csv (median, 5-95% band and mean with 95% CI at 12 months and at the horizon) and "
                     "run.json (provenance) into results/<scenario name>/ or --out.")
     parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
     add_run_flags(parser)
@@ -125,9 +125,10 @@ def main(args):
 
     dates = ensemble.month_dates(series)
     print(f"{scenario.name}: {scenario.description}")
-    print(f"{args.replicates} replicates at scale {args.scale:g} (persons per agent), {scenario.start}..{dates[-1]} "
-          f"({scenario.months} months), engine {args.engine}, seed {args.seed}, {wall:.1f} s on {workers} "
-          f"worker{'s' if workers > 1 else ''}\n")
+    plural = "s" if args.replicates > 1 else ""
+    print(f"{args.replicates} replicate{plural} at scale {args.scale:g} (persons per agent), "
+          f"{scenario.start}..{dates[-1]} ({scenario.months} months), engine {args.engine}, seed {args.seed}, "
+          f"{wall:.1f} s on {workers} worker{'s' if workers > 1 else ''}\n")
     print(ensemble.summary_text(summary, dates[-1], dates[11] if len(dates) >= 12 else None))
     print(f"\nstart = mean of the first month; bands are 5-95 % over replicates. All metrics: {out}/summary.csv")
     render(out, args)
