@@ -66,7 +66,7 @@ def comparison(diffs: pd.DataFrame, metrics=outputs.NAMES, at_month: int = 12) -
 
 
 def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) -> str:
-    """Fixed-width table per alternative: the base mean at the horizon, then ALT - BASE means with 95 % CIs at
+    """Fixed-width table per alternative: the base's mean at the horizon, then ALT - BASE means with 95 % CIs at
     month 12 and at the horizon."""
     base = base_summary.set_index("metric")
     blocks = []
@@ -74,7 +74,7 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
         frame = frame.set_index("metric")
         horizon = frame["horizon_date"].iloc[0]
         m12 = frame["m12_date"].iloc[0]
-        head = (f"{'metric':28} {'base mean':>10}  {'ALT - BASE at ' + (m12 or 'month 12') + ' [95% CI]':>36}  "
+        head = (f"{'metric':28} {'base ' + horizon:>12}  {'ALT - BASE at ' + (m12 or 'month 12') + ' [95% CI]':>36}  "
                 f"{'ALT - BASE at ' + horizon + ' [95% CI]':>36}")
         lines = [f"{name} - base", head, "-" * len(head)]
 
@@ -89,7 +89,7 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
             if metric not in frame.index:
                 continue
             row = frame.loc[metric]
-            lines.append(f"{metric:28} {format_value(base.loc[metric, 'mean'], row['unit']):>10}  "
+            lines.append(f"{metric:28} {format_value(base.loc[metric, 'mean'], row['unit']):>12}  "
                          f"{cell(row, 'm12_'):>36}  {cell(row, ''):>36}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
