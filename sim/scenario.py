@@ -307,8 +307,9 @@ def _resolve(path: Path, shown: str, chain: tuple) -> tuple[dict, dict, list, li
                                                            f"{_show(parent)}")
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), parent))
         parent_path = path.parent / parent
-        if not parent_path.exists():
-            raise ScenarioError(shown, "scenario.extends", f"file not found: {parent_shown}")
+        if not parent_path.is_file():
+            problem = "is a directory, not a scenario file" if parent_path.is_dir() else "file not found"
+            raise ScenarioError(shown, "scenario.extends", f"{problem}: {parent_shown}")
         merged_meta, merged_params, merged_shocks, texts = _resolve(parent_path, parent_shown,
                                                                     (*chain, (resolved, shown)))
         # A child is a new scenario: it names and describes itself.
