@@ -60,8 +60,8 @@ class Free:
 
 
 # The behavioural parameters without a direct empirical anchor: departure and return propensities, the remittance
-# propensity, the network pull and the efficiency of home job matching. Their priors are the registry defaults; the spreads say how far the data may
-# move them before the prior pushes back.
+# propensity, the network pull and the efficiency of home job matching. Their priors are the registry defaults;
+# the spreads say how far the data may move them before the prior pushes back.
 FREE = (
     Free("departure_asc_russia", -7.0, -2.0, 1.0),
     Free("return_base_prob", 0.005, 0.06, 0.01),

@@ -9,8 +9,9 @@ Parameters resolve in this order: registry defaults, the country profile's overr
 estimates (``scenarios/calibrated/<country>.toml``, unless ``calibrated=False``), then ``params`` and keyword
 overrides. Levers can be given a timeline with ``shocks`` (see ``sim.timeline``).
 
-Before the start date the model runs ``spinup_months`` unreported months with the levers held at their start
-values, so that states without a data source (grievance, savings, the register, unemployment spells) settle.
+Before the start date the model runs ``spinup_months`` unreported months, with the levers at their values for
+those months (shocks from the start date are not yet active), so that states without a data source (grievance,
+savings, the register, unemployment spells) settle and the home labour market is anchored (sim.conditions).
 """
 
 import math
@@ -53,7 +54,8 @@ class MigrationModel(mesa.Model):
         self.start_month = parse_month(start)
         self.first_month = self.start_month - spinup_months
         self.shocks = tuple(s if isinstance(s, Shock) else Shock(**s) for s in shocks)
-        self.timeline = Timeline(self.values, self.shocks, first_month=self.start_month)
+        # The spin-up months follow the timeline for their own dates: a shock from the start date is not yet active.
+        self.timeline = Timeline(self.values, self.shocks, first_month=self.first_month)
         self.master_key = master_key(self.rng)
         self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))
         self.month_index = 0
