@@ -1,0 +1,93 @@
+"""Calibration and validation (issue 7): the pipeline runs end to end, uses data up to 2013 only, and validate
+computes every field from a run."""
+
+import json
+import subprocess
+import sys
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import calibration, validation
+from sim import scenario
+
+HISTORY = "scenarios/history_2010_2024.toml"
+
+
+def test_no_target_is_from_2014_or_later():
+    targets = calibration.targets()
+    assert targets and max(t.year for t in targets) <= 2013
+    assert {t.name for t in targets} >= {"remittances_usd_bn", "migrants_abroad", "departures", "returns_voluntary"}
+
+
+def test_target_distance_is_zero_inside_the_band_and_grows_outside():
+    target = calibration.Target("x", 2011, 10.0, 9.0, 11.0, "test")
+    assert target.distance(10.5) == 0
+    assert 0 < target.distance(11.5) < target.distance(12.0)
+    assert target.distance(8.0) < 0
+
+
+def test_calibration_pipeline_runs_end_to_end_with_a_tiny_budget(tmp_path):
+    output = tmp_path / "tajikistan.toml"
+    completed = subprocess.run([sys.executable, "run.py", "calibrate", "--budget", "3", "--scale", "4000",
+                                "--replicates", "1", "--output", str(output)], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    written = tomllib.loads(output.read_text())
+    assert set(written["parameters"]) == {f.name for f in calibration.FREE}
+    assert written["calibration"]["evaluations"] == 3
+    assert max(written["calibration"]["target_years"]) <= 2013
+    assert len(written["fit"]) == len(calibration.targets())
+
+
+def test_the_committed_calibration_file_is_loaded_by_default():
+    from sim import MigrationModel, country
+
+    estimates = country.calibrated_parameters("tajikistan")
+    assert set(estimates) == {f.name for f in calibration.FREE}
+    model = MigrationModel(scale=4000, rng=1)
+    for name, value in estimates.items():
+        assert model.values[name] == pytest.approx(value)
+    assert MigrationModel(scale=4000, rng=1, calibrated=False).values["return_base_prob"] != \
+        pytest.approx(estimates["return_base_prob"])
+
+
+def test_validate_computes_every_field_from_a_run(tmp_path):
+    out = tmp_path / "validation"
+    completed = subprocess.run([sys.executable, "run.py", "validate", "--replicates", "2", "--scale", "4000",
+                                "--workers", "1", "--no-plots", "--out", str(out)], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    fields = json.loads((out / "validation.json").read_text())
+    for key in ("obs_change_2013_2016", "sim_change_2013_2016", "obs_change_2013_2016_cbr",
+                "sim_change_2013_2016_formal", "abm_mape_2014_2019", "naive_rouble_mape_2014_2019",
+                "naive_persistence_mape_2014_2019", "calibration_years", "validation_years", "known_misses"):
+        assert key in fields, key
+    assert fields["kind"] == "validation"
+    assert fields["calibration_years"] == [2010, 2011, 2012, 2013]
+    assert fields["validation_years"] == [2014, 2015, 2016, 2017, 2018, 2019]
+    assert fields["obs_change_2013_2016"] == pytest.approx(1.87 / 4.15 - 1)
+    assert all(np.isfinite(fields[k]) for k in ("sim_change_2013_2016", "abm_mape_2014_2019"))
+    table = pd.read_csv(out / "hindcast.csv")
+    assert {"year", "model_median", "model_p05", "model_p95", "data", "data_low", "data_high"} <= set(table)
+    assert "2022" in fields["known_misses"] and "not migrants' money" in fields["known_misses"]["2022"]["why"]
+    assert "within 10 pp" in completed.stdout or "MISSED" in completed.stdout
+
+
+def test_naive_baselines_follow_their_definitions():
+    """Rouble-only: the 2013 USD level held constant in roubles; persistence: the 2013 level carried forward."""
+    runs = pd.DataFrame([{"replicate": 0, "year": y, "remittances_usd_bn": 2.0, "remittances_formal_usd_bn": 1.5}
+                         for y in range(2013, 2020)])
+    fields, table = validation.compare(runs)
+    data = validation.data_table()
+    years = list(range(2014, 2020))
+    rouble = 4.15 * data.loc[2013, "rub_per_usd"] / data.loc[years, "rub_per_usd"]
+    expected = float((abs(rouble - data.loc[years, "remit_usd_bn"]) / data.loc[years, "remit_usd_bn"]).mean())
+    assert fields["naive_rouble_mape_2014_2019"] == pytest.approx(expected)
+    persistence = float((abs(4.15 - data.loc[years, "remit_usd_bn"]) / data.loc[years, "remit_usd_bn"]).mean())
+    assert fields["naive_persistence_mape_2014_2019"] == pytest.approx(persistence)
+    assert fields["sim_change_2013_2016"] == pytest.approx(0.0)
+
+
+def test_history_scenario_is_the_calibration_scenario():
+    assert scenario.load(HISTORY).start == "2010-01"
