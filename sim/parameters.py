@@ -348,3 +348,35 @@ def as_records() -> list[dict]:
             "description": p.description,
         })
     return records
+
+
+def markdown(calibrated: dict[str, float] | None = None) -> str:
+    """The registry as the Markdown table of ``docs/parameters.md``; ``calibrated`` adds the fitted values."""
+    calibrated = calibrated or {}
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from the registry (`sim/parameters.py`) by `python run.py params --markdown > docs/parameters.md`;",
+        "a test fails when this file is out of date. *Range* is the plausible range used by sweeps and sensitivity",
+        "analysis; *allowed* is the hard range outside which a value is refused. Levers (marked **L**) can change",
+        "month by month through scenario shocks. A source says where a value comes from, or that it is *calibrated*",
+        "(fitted by `python run.py calibrate`; the default is the prior and the fitted value, loaded by default, is",
+        "shown) or *assumed* (see the range). Country-specific figures (population, wages, poverty line, regions)",
+        "live in the country profiles under `scenarios/countries/`, each with its own source.",
+        "",
+    ]
+    groups = []
+    for p in PARAMETERS:
+        if p.group not in groups:
+            groups.append(p.group)
+    for group in groups:
+        lines += [f"## {group}", "", "| name | default | calibrated | unit | range | allowed | description | source |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for p in (q for q in PARAMETERS if q.group == group):
+            fitted = f"{calibrated[p.name]:.4g}" if p.name in calibrated else ""
+            allowed = f"{p.minimum:g}..{'inf' if math.isinf(p.maximum) else f'{p.maximum:g}'}"
+            name = f"`{p.name}`" + (" **L**" if p.lever else "")
+            lines.append(f"| {name} | {p.default:g} | {fitted} | {p.unit} | {p.low:g}..{p.high:g} | {allowed} | "
+                         f"{p.description} | {p.source.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)

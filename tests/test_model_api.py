@@ -66,3 +66,21 @@ def test_every_parameter_has_a_source_or_says_calibrated_or_assumed():
     for p in parameters.PARAMETERS:
         assert p.source.strip(), p.name
         assert p.minimum <= p.low <= p.high <= p.maximum, p.name
+
+
+def test_docs_parameter_table_is_generated_from_the_registry():
+    """docs/parameters.md must be regenerated whenever the registry or the calibration changes."""
+    from pathlib import Path
+
+    from sim import country
+
+    expected = parameters.markdown(country.calibrated_parameters("tajikistan")) + "\n"
+    current = (Path(__file__).resolve().parent.parent / "docs" / "parameters.md").read_text()
+    assert current == expected, "run: python run.py params --markdown > docs/parameters.md"
+
+
+def test_every_source_cites_or_says_calibrated_or_assumed():
+    for p in parameters.PARAMETERS:
+        source = p.source.lower()
+        cites = any(mark in source for mark in ("analysis/data", "law", "facts.md", "(", "statutory", "world bank"))
+        assert cites or source.startswith(("calibrated", "assumed")), p.name

@@ -10,6 +10,8 @@ def register(subparsers):
                                    description="List the parameter registry (the single declaration of every "
                                                "parameter). Levers can be changed by scenario shocks.")
     parser.add_argument("--json", action="store_true", help="print a JSON list of objects instead of a table")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the Markdown table of docs/parameters.md (with the Tajik calibrated values)")
     parser.add_argument("--group", help="only parameters of this group (lever, abroad, remittance, ...)")
     parser.set_defaults(func=main)
 
@@ -26,6 +28,11 @@ def main(args):
         records = [r for r in records if r["group"] == args.group]
     if args.json:
         print(json.dumps(records, indent=2))
+        return 0
+    if args.markdown:
+        from sim import country
+
+        print(parameters.markdown(country.calibrated_parameters("tajikistan")))
         return 0
     header = f"{'name':32} {'default':>10} {'range':>19}  {'unit':26} source"
     print(header)
