@@ -24,6 +24,12 @@ def cli(*args):
     return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+def test_local_backend_streams_every_task():
+    # First in the file: it forks, which is safest before the Dask tests below start their threads.
+    results = dict(LocalBackend(2).map(pow, (2,), [(i, (i,)) for i in range(9)]))
+    assert results == {i: 2 ** i for i in range(9)}
+
+
 @pytest.fixture(scope="module")
 def local_processes(tmp_path_factory):
     out = tmp_path_factory.mktemp("local") / "out"
@@ -64,11 +70,6 @@ def test_a_task_lost_with_its_worker_is_resubmitted(tmp_path):
         with DaskBackend("local", workers=1) as backend:
             results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(1, (5,)), (2, (7,))]))
     assert results == {1: 10, 2: 14}
-
-
-def test_local_backend_streams_every_task():
-    results = dict(LocalBackend(2).map(pow, (2,), [(i, (i,)) for i in range(9)]))
-    assert results == {i: 2 ** i for i in range(9)}
 
 
 def test_code_version_is_stable():
