@@ -32,7 +32,7 @@ MIN_AGENTS = 200
 class MigrationModel(mesa.Model):
     def __init__(self, scale: float = 100.0, start: str = "2025-01", *, engine: str = "fast",
                  country_profile: str = "tajikistan", params: dict | None = None, shocks=(),
-                 calibrated: bool = True, spinup_months: int = 12, capacity_months: int = 120, rng=None,
+                 calibrated: bool = True, spinup_months: int = 24, capacity_months: int = 120, rng=None,
                  **overrides):
         super().__init__(rng=rng)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
