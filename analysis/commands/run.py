@@ -1,7 +1,7 @@
 """``run.py run SCENARIO.toml``: run a scenario with replicates and write timeseries, summary and provenance.
 
-Defaults (measured on a 2-core machine, see ``docs/scenario-format.md``): 20 replicates at 20 persons per agent,
-which runs the ten-year baseline in well under a minute and gives 5-95 % bands of the replicate noise.
+Defaults: 20 replicates at 20 persons per agent (timings in ``docs/scenario-format.md``),
+which runs the ten-year baseline in under a minute on two cores and gives 5-95 % bands of the replicate noise.
 """
 
 import importlib.util
