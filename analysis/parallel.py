@@ -4,6 +4,7 @@ Each task is ``(task_id, args)``; ``function(*args)`` must be a module-level fun
 import it. Results come back in completion order; callers key them by ``task_id``, never by position.
 """
 
+import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from tqdm import tqdm
@@ -21,7 +22,11 @@ def run_local(function, tasks, workers: int = 1, description: str | None = None,
                 yield task_id, result
             return
         limit = max_in_flight or 2 * workers
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forkserver, not fork: forking a process whose libraries run threads can deadlock the child. The server
+        # imports the model once, so each worker starts from compiled code.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["analysis.runner", "sim.engine_fast"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             pending, queue = {}, iter(tasks)
             for task_id, args in queue:
                 pending[pool.submit(function, *args)] = task_id
