@@ -10,6 +10,9 @@ import importlib
 import sys
 
 COMMANDS = ("run", "compare", "sweep", "sensitivity", "calibrate", "validate", "plot", "params", "bench")
+# Repeated from sim.model.ENGINES and analysis.report.FORMATS so that --help imports neither the model nor matplotlib.
+ENGINES = ("fast", "reference")
+FORMATS = ("png", "svg", "pdf")
 
 
 class InputError(Exception):
@@ -49,6 +52,24 @@ def positive_float(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
     return value
+
+
+def add_run_flags(parser, *, replicates: int, replicates_help: str, scale: float, seed_help: str, out_help: str,
+                  workers_help: str):
+    """The flags every command that runs the model shares (run, compare, sweep, sensitivity)."""
+    parser.add_argument("--replicates", type=positive_int, default=replicates, metavar="N",
+                        help=f"{replicates_help} (default {replicates})")
+    parser.add_argument("--seed", type=non_negative_int, default=1, metavar="S", help=f"{seed_help} (default 1)")
+    parser.add_argument("--scale", type=positive_float, default=scale, metavar="X",
+                        help=f"real persons per agent; 1 simulates every person (default {scale:g})")
+    parser.add_argument("--months", type=positive_int, metavar="M",
+                        help="horizon in months (default: the scenario's months)")
+    parser.add_argument("--engine", choices=ENGINES, default="fast",
+                        help="fast (compiled, default) or reference (per-agent Mesa, slow)")
+    parser.add_argument("--workers", type=positive_int, metavar="K", help=workers_help)
+    parser.add_argument("--out", metavar="DIR", help=out_help)
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
 
 
 def build_parser() -> argparse.ArgumentParser:

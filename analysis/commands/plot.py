@@ -1,6 +1,6 @@
 """``run.py plot DIR``: regenerate the figures and report.html of any results directory."""
 
-FORMATS = ("png", "svg", "pdf")  # analysis.report.FORMATS, repeated so --help does not import matplotlib
+from analysis.cli import FORMATS
 
 
 def register(subparsers):

@@ -11,33 +11,20 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.cli import InputError, non_negative_int, positive_float, positive_int
+from analysis import cli
+from analysis.cli import InputError
 
 DEFAULT_REPLICATES = 20
 DEFAULT_SCALE = 20.0
-DEFAULT_SEED = 1
-ENGINES = ("fast", "reference")  # sim.model.ENGINES, repeated so --help does not import the model
-FORMATS = ("png", "svg", "pdf")
 
 
 def add_run_flags(parser):
     """The flags ``run`` and ``compare`` share."""
-    parser.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES, metavar="N",
-                        help=f"runs with different seeds (default {DEFAULT_REPLICATES})")
-    parser.add_argument("--seed", type=non_negative_int, default=DEFAULT_SEED, metavar="S",
-                        help=f"study seed; replicate i uses a seed derived from (S, i) (default {DEFAULT_SEED})")
-    parser.add_argument("--scale", type=positive_float, default=DEFAULT_SCALE, metavar="X",
-                        help=f"real persons per agent; 1 simulates every person (default {DEFAULT_SCALE:g})")
-    parser.add_argument("--months", type=positive_int, metavar="M",
-                        help="horizon in months (default: the scenario's months)")
-    parser.add_argument("--engine", choices=ENGINES, default="fast",
-                        help="fast (compiled, default) or reference (per-agent Mesa, slow)")
-    parser.add_argument("--workers", type=positive_int, metavar="K",
-                        help="parallel processes for the replicates (default: the CPU count, at most the number "
-                             "of runs); results do not depend on it")
-    parser.add_argument("--out", metavar="DIR", help="output directory (replaced if it exists)")
-    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
-    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+    cli.add_run_flags(parser, replicates=DEFAULT_REPLICATES, replicates_help="runs with different seeds",
+                      scale=DEFAULT_SCALE, seed_help="study seed; replicate i uses a seed derived from (S, i)",
+                      out_help="output directory (replaced if it exists)",
+                      workers_help="parallel processes for the replicates (default: the CPU count, at most the "
+                                   "number of runs); results do not depend on it")
 
 
 def register(subparsers):

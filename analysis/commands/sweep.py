@@ -4,32 +4,19 @@ Runs stream into a resumable store under ``--out`` (see ``analysis/store.py``); 
 finishes an interrupted sweep. Defaults: 3 replicates at 1:100 scale over the scenario's months, seed 1.
 """
 
-from analysis.cli import InputError, non_negative_int, positive_float, positive_int
+from analysis import cli
+from analysis.cli import InputError, positive_int
 
 DEFAULT_REPLICATES = 3
 DEFAULT_SCALE = 100.0
-DEFAULT_SEED = 1
-ENGINES = ("fast", "reference")
-FORMATS = ("png", "svg", "pdf")
 
 
 def add_run_flags(parser, replicates: int):
     """The run and backend flags ``sweep`` and ``sensitivity`` share."""
-    parser.add_argument("--replicates", type=positive_int, default=replicates, metavar="R",
-                        help=f"runs per design point, with seeds derived from (S, replicate) (default {replicates})")
-    parser.add_argument("--seed", type=non_negative_int, default=DEFAULT_SEED, metavar="S",
-                        help=f"sweep seed (default {DEFAULT_SEED})")
-    parser.add_argument("--scale", type=positive_float, default=DEFAULT_SCALE, metavar="X",
-                        help=f"real persons per agent (default {DEFAULT_SCALE:g})")
-    parser.add_argument("--months", type=positive_int, metavar="M",
-                        help="horizon in months (default: the scenario's months)")
-    parser.add_argument("--engine", choices=ENGINES, default="fast", help="model engine (default fast)")
-    parser.add_argument("--out", metavar="DIR",
-                        help="results directory; the same command resumes an interrupted sweep in it")
-    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
-    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
-    parser.add_argument("--workers", type=positive_int, metavar="K",
-                        help="local worker processes, or workers of --dask local (default: the CPU count)")
+    cli.add_run_flags(parser, replicates=replicates, scale=DEFAULT_SCALE, seed_help="sweep seed",
+                      replicates_help="runs per design point, with seeds derived from (S, replicate)",
+                      out_help="results directory; the same command resumes an interrupted sweep in it",
+                      workers_help="local worker processes, or workers of --dask local (default: the CPU count)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:8786",
                         help="run on Dask: 'local' starts a LocalCluster, an address joins a running cluster "
                              "(docs/sweeps.md)")
@@ -43,7 +30,7 @@ def register(subparsers):
         description="Run a scenario at every point of a design (a grid with --vary, or a Latin hypercube with "
                     "--lhs) with replicates. Writes design.json, points.csv, manifest.csv, runs/part-*.parquet "
                     "(monthly outputs of every run), scalars.csv (key scalar outputs per run) and summary.csv "
-                    "(median and 5-95%% band per design point). Re-running the same command resumes.")
+                    "(median and 5-95% band per design point). Re-running the same command resumes.")
     parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
     parser.add_argument("--vary", action="append", metavar="NAME=LOW:HIGH:STEPS",
                         help="a grid axis: STEPS evenly spaced values of parameter NAME (repeatable)")
