@@ -29,7 +29,7 @@ from sim.mechanisms import (
     remittances,
     returns,
 )
-from sim.population import GONE, HOME, RUSSIA, VACANT
+from sim.population import GONE, HOME, RUSSIA
 
 # The passes allocate nothing, so they run without Numba's reference counting: with it, every call into a
 # mechanism's per-person update increfs and decrefs each array of the population (about 200 ns a call, measured).
@@ -56,70 +56,59 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, month, key
 
 
 @njit(**PASS)
-def departure_pass(people, hh, v, rows, c, p_documented, month, keys, tally):
+def departure_pass(people, hh, v, n, c, p_documented, month, rest_months, keys, tally, rows, contact_at, departed):
     """Step 5 for everyone at home at the start of the month; counts who stays, employed or looking for work."""
-    for i in rows:
-        if people.spell_months[i] >= 1 and departures.update(
-                people, hh, i, v, c.departure_weights, c.all_departure_weights, c.personal_weights, c.network_weights,
-                p_documented, month, keys, tally) != HOME:
-            continue
-        if people.employed[i]:
-            tally[t.STAYERS_EMPLOYED] += 1
-        elif home_labour_market.searching(people.returned_month[i], people.deported[i], month,
-                                          int(v.returnee_rest_months)):
-            tally[t.STAYERS_JOBLESS] += 1
+    departures.update(people, hh, v, n, c.departure_weights, c.all_departure_weights, c.personal_weights,
+                      c.network_weights, p_documented, month, rest_months, keys, tally, rows, contact_at, departed)
 
 
 @njit(**PASS)
-def labour_pass(people, hh, n, separation, find_rate, region_wage_usd, month, rest_months, keys):
-    """Step 6 for everyone at home now (including this month's returnees); returns the wages paid."""
-    earnings = 0.0
-    for i in range(n):
-        if people.location[i] == HOME:
-            earnings += home_labour_market.update(people, hh, i, separation, find_rate, region_wage_usd, month,
-                                                  rest_months, keys)
-    return earnings
+def month_end_pass(people, hh, v, n, n_entrants, separation, find_rate, region_wage_usd, rest_months,
+                   exit_age_months, entry_age_months, female_share, region_cumulative, household_order,
+                   household_starts, contact_order, contact_starts, month, keys, tally, census, risk, drawn,
+                   scratch, picks, abroad_rows, pending_rows):
+    """Steps 6 and 7 and the counts of step 9: the home labour market, ageing and exits, entrants, ties, the
+    grievance drift and the census. Returns (home wages paid, people abroad, rows pending a risk condition) and
+    lists who is abroad for next month.
 
-
-@njit(**PASS)
-def active_pass(people, hh, v, n, n_entrants, exit_age_months, entry_age_months, female_share, region_cumulative,
-                household_order, household_starts, contact_order, contact_starts, month, keys, tally):
-    """Step 7 (ageing, exits, entrants, ties) and the monthly grievance drift, counting household members."""
+    Each step runs over the whole population before the next, in kernels simple enough for the compiler to run on
+    several people at once. This gives the same result as walking person by person through all the steps because
+    in these steps a person's update reads only their own state, household totals that nothing reads before step
+    8, and the contact lists built before the pass; sums of money run in row order. The risk conditions read the
+    households' incomes (step 8) and where contacts are at the end of the month, so the few young and aggrieved
+    wait in ``pending_rows`` (a scratch list, overwritten every month and never output) for ``risk_pass``.
+    ``drawn``, ``scratch`` and ``picks`` are scratch space."""
+    total = n + n_entrants
+    home_labour_market.work(people, 0, n, separation, find_rate, month, rest_months, keys)
+    wages = home_labour_market.pay(people, hh, 0, n, region_wage_usd, 0.0, scratch)
+    demography.age(people, 0, n, exit_age_months, tally)
+    demography.enter(people, n, total, entry_age_months, female_share, region_cumulative, household_order,
+                     household_starts, keys)
+    grievance.update(people, v, 0, total)
+    network.update(people, v, 0, total, n, contact_order, contact_starts, keys, tally, drawn, scratch, picks)
+    indicators.count(people, v, 0, total, month, census, drawn)
     hh.agents[:] = 0
-    for i in range(n + n_entrants):
-        if i >= n:
-            demography.enter(people, i, entry_age_months, female_share, region_cumulative, household_order,
-                             household_starts, keys)
-        elif people.location[i] == GONE or people.location[i] == VACANT:
-            continue
-        else:
-            demography.age(people, i, exit_age_months, tally)
-            if people.location[i] == GONE:
-                continue
+    grievance_total = 0.0
+    n_abroad = n_pending = 0
+    for i in rs.rows(0, total):
         where = people.location[i]
-        grievance.update(people, i, v, where == RUSSIA,
-                         where == HOME and not people.employed[i]
-                         and people.unemployed_months[i] >= v.long_unemployed_months)
-        network.update(people, i, v, contact_order, contact_starts, keys, tally)
-        hh.agents[people.household[i]] += 1
+        active = where < GONE  # not gone or vacant
+        hh.agents[people.household[i]] += active
+        grievance_total += people.grievance[i] if active else 0.0
+        abroad_rows[n_abroad] = i
+        n_abroad += active & (where != HOME)
+        pending_rows[n_pending] = i
+        n_pending += drawn[i]
+    risk[indicators.GRIEVANCE_TOTAL] += grievance_total
+    return wages, n_abroad, n_pending
 
 
 @njit(**PASS)
-def census_pass(people, hh, v, n, month, census, risk, abroad_rows, home_rows):
-    """Step 9: census and risk conditions; lists who is abroad and who is at home for next month."""
-    n_abroad = n_home = 0
-    for i in range(n):
-        where = people.location[i]
-        if where == GONE or where == VACANT:
-            continue
-        indicators.update(people, hh, i, v, month, census, risk)
-        if where == HOME:
-            home_rows[n_home] = i
-            n_home += 1
-        else:
-            abroad_rows[n_abroad] = i
-            n_abroad += 1
-    return n_abroad, n_home
+def risk_pass(people, hh, v, rows, month, risk):
+    """The rest of step 9, after the households' incomes: the risk conditions of the people ``month_end_pass``
+    flagged as young and aggrieved."""
+    for i in rows:
+        indicators.condition(people, hh, i, v, month, risk)
 
 
 class FastEngine:
@@ -141,7 +130,6 @@ class FastEngine:
         self._allocate_rows()
         location = self.people.location[:self.next_free]
         self.abroad_rows = np.flatnonzero((location != HOME) & (location < GONE)).astype(np.int32)
-        self.home_rows = np.flatnonzero(location == HOME).astype(np.int32)
 
     @property
     def agents(self) -> int:
@@ -150,7 +138,12 @@ class FastEngine:
     def _allocate_rows(self):
         capacity = self.people.location.shape[0]
         self._abroad_buffer = np.empty(capacity, dtype=np.int32)
-        self._home_buffer = np.empty(capacity, dtype=np.int32)
+        self._picks = np.empty(capacity, dtype=np.int32)
+        self._pending_buffer = np.empty(capacity, dtype=np.int32)
+        self._drawn = np.empty(capacity, dtype=np.bool_)
+        self._scratch = np.empty(capacity, dtype=np.int32)
+        self._contact_at = np.empty((departures.BLOCK_ROWS, self.people.contacts.shape[1]), dtype=np.uint8)
+        self._departed = np.zeros(capacity // 64 + 1, dtype=np.uint64)
 
     def step(self, month: int, v) -> dict:
         model, profile = self.model, self.model.profile
@@ -168,30 +161,29 @@ class FastEngine:
         fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
         abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs, month, keys, tally)
         p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
-        departure_pass(people, hh, v, self.home_rows, c, p_documented, month, keys, tally)
+        departure_pass(people, hh, v, n, c, p_documented, month, int(v.returnee_rest_months), keys, tally,
+                       self._scratch, self._contact_at, self._departed)
 
         # Everyone arrives jobless; deportees look for work at once, voluntary returnees after their rest.
         arrived_home = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if v.returnee_rest_months == 0 else 0)
         find_rate, separation, vacancies = home_labour_market.monthly_rates(
             c.capacity, tally[t.STAYERS_EMPLOYED], tally[t.STAYERS_JOBLESS] + arrived_home,
             v.home_separation_rate, v.matching_efficiency)
-        home_earnings = labour_pass(people, hh, n, separation, find_rate, c.region_wage_usd, month,
-                                    int(v.returnee_rest_months), keys)
-
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, n, self.n_regions)
-        active_pass(people, hh, v, n, n_entrants, int(profile.facts["upper_working_age"] * 12),
-                    int(profile.facts["entry_age"] * 12), 1.0 - profile.facts["male_share_home_labour_force"],
-                    self.region_cumulative, self.household_order, self.household_starts, *self.contact_lists,
-                    month, keys, tally)
+        census, risk = np.zeros(14), np.zeros(4)
+        # This month's row lists have been walked, so their buffers can take next month's.
+        home_earnings, n_abroad, n_pending = month_end_pass(
+            people, hh, v, n, n_entrants, separation, find_rate, c.region_wage_usd, int(v.returnee_rest_months),
+            int(profile.facts["upper_working_age"] * 12), int(profile.facts["entry_age"] * 12),
+            1.0 - profile.facts["male_share_home_labour_force"], self.region_cumulative, self.household_order,
+            self.household_starts, *self.contact_lists, month, keys, tally, census, risk, self._drawn,
+            self._scratch, self._picks, self._abroad_buffer, self._pending_buffer)
         self.next_free = n = n + n_entrants
+        self.abroad_rows = self._abroad_buffer[:n_abroad]
 
         receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0)
-        census, risk = np.zeros(14), np.zeros(4)
-        n_abroad, n_home = census_pass(people, hh, v, n, month, census, risk, self._abroad_buffer,
-                                       self._home_buffer)
-        self.abroad_rows = self._abroad_buffer[:n_abroad].copy()
-        self.home_rows = self._home_buffer[:n_home].copy()
+        risk_pass(people, hh, v, self._pending_buffer[:n_pending], month, risk)
 
         raw = dict(zip(t.NAMES, tally.tolist(), strict=True))
         C = R = indicators

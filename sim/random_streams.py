@@ -43,6 +43,26 @@ def uniform(key, slot):
     return float(z >> _S11) * _INV_2_53
 
 
+@njit(cache=True, inline="always")
+def rows(start, stop):
+    """``range(start, stop)`` with an unsigned counter. Numba checks a signed index for being negative on every
+    array access; with an unsigned one it need not, and the compiler can then run a loop that starts anywhere on
+    several people at once (SIMD). Only index with it, and do arithmetic on it with unsigned numbers: mixing it
+    with signed ones gives floats."""
+    return range(np.uint64(start), np.uint64(stop))
+
+
+@njit(cache=True, inline="always")
+def lowest_bit(word):
+    """Index of the lowest set bit of a non-zero uint64. The passes test a bound for 64 people at a time into a
+    word of bits (a loop the compiler can run on several people at once), then visit the few set bits."""
+    x = (word & (~word + np.uint64(1))) - np.uint64(1)  # the bits below the lowest set bit
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
 def master_key(generator: np.random.Generator) -> np.uint64:
     return np.uint64(generator.integers(0, 2**63, dtype=np.int64))
 

@@ -12,7 +12,7 @@ from numba import njit
 
 from sim import random_streams as rs
 from sim import tally as t
-from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_SHARES, expected_entrants
+from sim.population import GONE, HOME, SKILL_SHARES, expected_entrants
 
 _SKILL_CUMULATIVE = np.cumsum(SKILL_SHARES)
 
@@ -33,31 +33,41 @@ def _pick(cumulative, u):
 
 
 @njit(cache=True, inline="always")
-def age(people, i, exit_age_months, tally):
-    """A month older; at the upper working age the person leaves the model."""
-    where = people.location[i]
-    people.age_months[i] += 1
-    people.spell_months[i] += 1
-    if where == RUSSIA or where == KAZAKHSTAN or where == OTHER:
-        people.experience_months[i] += 1
-    if people.age_months[i] >= exit_age_months:
-        if where != HOME:
-            tally[t.RETIREMENTS_ABROAD] += 1
-        people.location[i] = GONE
-        people.employed[i] = False
-        tally[t.RETIREMENTS] += 1
+def age(people, start, stop, exit_age_months, tally):
+    """Everyone active among rows ``start`` to ``stop - 1`` gets a month older; at the upper working age they
+    leave."""
+    retired = retired_abroad = 0
+    for i in rs.rows(start, stop):
+        # Every row is written, with selects rather than branches, so the compiler can age several people at once.
+        where = people.location[i]
+        active = where < GONE  # not gone or vacant
+        abroad = active & (where != HOME)
+        age = people.age_months[i] + active
+        people.age_months[i] = age
+        people.spell_months[i] += active
+        people.experience_months[i] += abroad
+        leaves = active & (age >= exit_age_months)
+        retired += leaves
+        retired_abroad += leaves & abroad
+        people.location[i] = GONE if leaves else where
+        people.employed[i] = people.employed[i] & ~leaves
+    tally[t.RETIREMENTS] += retired
+    tally[t.RETIREMENTS_ABROAD] += retired_abroad
 
 
 @njit(cache=True, inline="always")
-def enter(people, i, entry_age_months, female_share, region_cumulative, household_order, household_starts, keys):
-    """Fill the vacant row ``i`` with a young person entering the labour market at home, jobless."""
+def enter(people, start, stop, entry_age_months, female_share, region_cumulative, household_order,
+          household_starts, keys):
+    """Fill the vacant rows ``start`` to ``stop - 1`` with young people entering the labour market at home,
+    jobless; their contacts are left to the network mechanism."""
     key = keys[rs.ENTRANT]
-    people.location[i] = HOME
-    people.age_months[i] = entry_age_months
-    people.female[i] = rs.uniform(key, 4 * i) < female_share
-    region = _pick(region_cumulative, rs.uniform(key, 4 * i + 1))
-    people.region[i] = region
-    start, stop = household_starts[region], household_starts[region + 1]
-    people.household[i] = household_order[start + int(rs.uniform(key, 4 * i + 2) * (stop - start))]
-    people.skill[i] = _pick(_SKILL_CUMULATIVE, rs.uniform(key, 4 * i + 3))
-    people.contacts[i, :] = -1
+    for i in range(start, stop):
+        people.location[i] = HOME
+        people.age_months[i] = entry_age_months
+        people.female[i] = rs.uniform(key, 4 * i) < female_share
+        region = _pick(region_cumulative, rs.uniform(key, 4 * i + 1))
+        people.region[i] = region
+        start, stop = household_starts[region], household_starts[region + 1]
+        people.household[i] = household_order[start + int(rs.uniform(key, 4 * i + 2) * (stop - start))]
+        people.skill[i] = _pick(_SKILL_CUMULATIVE, rs.uniform(key, 4 * i + 3))
+        people.contacts[i, :] = -1

@@ -26,6 +26,7 @@ from numba import njit
 from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms.grievance import aggrieve
+from sim.mechanisms.home_labour_market import searching
 from sim.population import HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_WAGE
 
 # Assumed: the age at which the propensity to migrate peaks.
@@ -106,47 +107,127 @@ def choose(u, exp_russia, exp_kazakhstan, exp_other):
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, v, weights, all_weights, personal, network, p_documented, month, keys, tally):
-    """For a person at home who has been home at least a month. Returns the location chosen (HOME to stay).
+def _group(people, i, personal):
+    """exp(personal part of V_d) without need: by sex, experience abroad and age in whole years."""
+    return personal[1 if people.female[i] else 0, 1 if people.experience_months[i] > 0 else 0,
+                    people.age_months[i] // 12]
 
-    The uniform is drawn first and compared with an upper bound on the chance of leaving (every contact at the
-    destination, then the actual need): whoever draws above it stays, exactly as the full choice would decide, and
-    never pays for the network lookups that dominate the cost."""
+
+@njit(cache=True, inline="always")
+def _bound(people, i, all_weights, personal, network):
+    """The weight of all destinations together with every contact there and no need: the need factor and the
+    contacts can only lower it."""
+    employed = 1 if people.employed[i] else 0
+    return all_weights[people.skill[i], people.region[i], employed] * _group(people, i, personal) * network[-1]
+
+
+@njit(cache=True, inline="always")
+def _may_leave(u, weight):
+    """Whether a person whose weights of leaving add up to at most ``weight`` can leave with the draw ``u``:
+    whoever fails this stays, exactly as the full choice would decide."""
+    return u * (1.0 + weight) < weight
+
+
+# Rows are decided a block at a time, so that a block's columns are still in the processor's cache when its few
+# candidates are looked at again. A multiple of 64 (one word of the candidate bit set).
+BLOCK_ROWS = 16384
+
+
+@njit(cache=True, inline="always")
+def update(people, households, v, n, weights, all_weights, personal, network, p_documented, month, rest_months,
+           keys, tally, rows, contact_at, departed):
+    """Step 5 for everyone among the first ``n`` rows who was at home at the end of last month (not this month's
+    returnees, who arrived with ``spell_months == 0``). Those home for at least a month may leave; everyone else
+    counts as a stayer, employed or looking for work.
+
+    The uniform is drawn first and compared with upper bounds on the chance of leaving (every contact at the
+    destination and the most need, then the actual need): whoever draws above them stays, exactly as the full
+    choice would decide, without paying for the network lookups. A block of rows at a time: the first bound is
+    tested for everyone at once, in a loop the compiler can run on several people at once (SIMD), into a bit set;
+    the second narrows the few who pass down into ``rows``. Their contacts' locations are then gathered in a tight
+    loop (``contact_at``), where the processor can overlap the cache misses, and the choices made in row order.
+    A contact who has left earlier in the block is marked in the bit set ``departed``, so everyone sees the
+    locations the person-by-person walk would have seen. ``rows``, ``contact_at`` and ``departed`` are scratch
+    space (``contact_at`` has a row per row of a block)."""
+    key = keys[rs.DEPART]
+    need_most = need_weight(1.0, v.departure_need_coef)
+    k_contacts = people.contacts.shape[1]
+    employed_stayers = jobless_stayers = 0
+    departed[:] = 0
+    for block in range(0, n, BLOCK_ROWS):
+        count = 0
+        for start in range(block, min(block + BLOCK_ROWS, n), 64):
+            word = np.uint64(0)
+            first = np.uint64(start)
+            for i in rs.rows(start, min(start + 64, n)):
+                home = people.location[i] == HOME
+                employed = people.employed[i]
+                employed_stayers += home & employed
+                jobless_stayers += home & ~employed & searching(people.returned_month[i], people.deported[i], month,
+                                                                 rest_months)
+                may = home & (people.spell_months[i] >= 1) & \
+                    _may_leave(rs.uniform(key, i), need_most * _bound(people, i, all_weights, personal, network))
+                word |= np.uint64(may) << (i - first)
+            while word:
+                i = start + rs.lowest_bit(word)
+                word &= word - np.uint64(1)
+                bound = _bound(people, i, all_weights, personal, network) * \
+                    need_weight(households.need[people.household[i]], v.departure_need_coef)
+                rows[count] = i
+                count += _may_leave(rs.uniform(key, i), bound)
+        for k in range(count):
+            i = rows[k]
+            for j in range(k_contacts):
+                contact_at[k, j] = people.location[people.contacts[i, j]]
+        for k in range(count):
+            i = rows[k]
+            in_russia = in_kazakhstan = in_other = 0
+            for j in range(k_contacts):
+                at = contact_at[k, j]
+                if at == HOME:
+                    contact = people.contacts[i, j]
+                    if departed[contact >> 6] & (np.uint64(1) << np.uint64(contact & 63)):
+                        at = people.location[contact]
+                in_russia += at == RUSSIA
+                in_kazakhstan += at == KAZAKHSTAN
+                in_other += at == OTHER
+            choice = _choose(people, households, i, v, weights, personal, network, in_russia, in_kazakhstan,
+                             in_other, month, rs.uniform(key, i))
+            if choice == HOME:
+                continue
+            if choice == RUSSIA and rs.uniform(keys[rs.SCREENING], i) < v.entry_screening:
+                tally[t.ENTRY_REFUSALS] += 1
+                people.grievance[i] = aggrieve(people.grievance[i], v.grievance_refusal)
+                continue
+            if people.employed[i]:
+                employed_stayers -= 1
+            elif searching(people.returned_month[i], people.deported[i], month, rest_months):
+                jobless_stayers -= 1
+            departed[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+            people.location[i] = choice
+            people.employed[i] = False
+            people.wage_usd[i] = 0.0
+            people.spell_months[i] = 0
+            people.unemployed_months[i] = 0
+            people.documented[i] = choice != RUSSIA or rs.uniform(keys[rs.ARRIVAL_STATUS], i) < p_documented
+            tally[t.DEPARTURES_RUSSIA + choice - RUSSIA] += 1
+    # This month's returnees were counted at home but did not stay: they all arrived jobless; deportees look for
+    # work at once, voluntary returnees after their rest.
+    jobless_stayers -= tally[t.DEPORTATIONS]
+    if searching(month, False, month, rest_months):
+        jobless_stayers -= tally[t.RETURNS_VOLUNTARY]
+    tally[t.STAYERS_EMPLOYED] += employed_stayers
+    tally[t.STAYERS_JOBLESS] += jobless_stayers
+
+
+@njit(cache=True, inline="always")
+def _choose(people, households, i, v, weights, personal, network, in_russia, in_kazakhstan, in_other, month, u):
+    """The multinomial logit choice of a person who may leave, given how many contacts are at each destination."""
     skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
-    u = rs.uniform(keys[rs.DEPART], i)
-    group = personal[1 if people.female[i] else 0, 1 if people.experience_months[i] > 0 else 0,
-                     people.age_months[i] // 12]
-    bound = all_weights[skill, region, employed] * group * network[-1]
-    ceiling = need_weight(1.0, v.departure_need_coef) * bound
-    if u * (1.0 + ceiling) >= ceiling:
-        return HOME
-    bound *= need_weight(households.need[people.household[i]], v.departure_need_coef)
-    if u * (1.0 + bound) >= bound:
-        return HOME
-    in_russia = in_kazakhstan = in_other = 0
-    for j in range(people.contacts.shape[1]):
-        contact_at = people.location[people.contacts[i, j]]
-        in_russia += contact_at == RUSSIA
-        in_kazakhstan += contact_at == KAZAKHSTAN
-        in_other += contact_at == OTHER
-    person = group * need_weight(households.need[people.household[i]], v.departure_need_coef)
+    person = _group(people, i, personal) * need_weight(households.need[people.household[i]], v.departure_need_coef)
     e_ru = 0.0
     if people.ban_until[i] <= month:
         e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
     e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
     e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
-    choice = choose(u, e_ru, e_kz, e_ot)
-    if choice == HOME:
-        return HOME
-    if choice == RUSSIA and rs.uniform(keys[rs.SCREENING], i) < v.entry_screening:
-        tally[t.ENTRY_REFUSALS] += 1
-        people.grievance[i] = aggrieve(people.grievance[i], v.grievance_refusal)
-        return HOME
-    people.location[i] = choice
-    people.employed[i] = False
-    people.wage_usd[i] = 0.0
-    people.spell_months[i] = 0
-    people.unemployed_months[i] = 0
-    people.documented[i] = choice != RUSSIA or rs.uniform(keys[rs.ARRIVAL_STATUS], i) < p_documented
-    tally[t.DEPARTURES_RUSSIA + choice - RUSSIA] += 1
-    return choice
+    return choose(u, e_ru, e_kz, e_ot)

@@ -9,6 +9,9 @@ drift, applied after enforcement (DESIGN §3, step 2).
 
 from numba import njit
 
+from sim import random_streams as rs
+from sim.population import GONE, HOME, RUSSIA
+
 
 @njit(cache=True, inline="always")
 def aggrieve(grievance, increment):
@@ -26,6 +29,14 @@ def drift(grievance, decay, in_russia, hostility_rate, hostility, long_unemploye
 
 
 @njit(cache=True, inline="always")
-def update(people, i, v, in_russia, long_unemployed_at_home):
-    people.grievance[i] = drift(people.grievance[i], v.grievance_decay, in_russia, v.grievance_hostility_rate,
-                                v.hostility, long_unemployed_at_home, v.grievance_job_loss_home)
+def update(people, v, start, stop):
+    """The monthly drift for everyone active among rows ``start`` to ``stop - 1``."""
+    for i in rs.rows(start, stop):
+        where = people.location[i]
+        if where >= GONE:
+            continue
+        long_unemployed_at_home = where == HOME and not people.employed[i] and \
+            people.unemployed_months[i] >= v.long_unemployed_months
+        people.grievance[i] = drift(people.grievance[i], v.grievance_decay, where == RUSSIA,
+                                    v.grievance_hostility_rate, v.hostility, long_unemployed_at_home,
+                                    v.grievance_job_loss_home)

@@ -15,7 +15,7 @@ import math
 from numba import njit
 
 from sim import random_streams as rs
-from sim.population import SKILL_WAGE
+from sim.population import HOME, SKILL_WAGE
 
 # Output definition: youth unemployment covers ages 18-29 (DESIGN §3 allows 15-24 or 18-29; agents enter at 18).
 YOUTH_MAX_AGE_MONTHS = 30 * 12
@@ -54,23 +54,39 @@ def searching(returned_month, deported, month, rest_months):
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, separation, find_rate, region_wage_usd, month, rest_months, keys):
-    """For a person at home: separation or hiring, then wages to the household. Returns the wage paid."""
-    if not people.employed[i] and not searching(people.returned_month[i], people.deported[i], month, rest_months):
-        people.wage_usd[i] = 0.0
-        return 0.0
-    if people.employed[i]:
-        if rs.uniform(keys[rs.HOME_SEPARATION], i) < separation:
-            people.employed[i] = False
-            people.unemployed_months[i] = 0
-    elif rs.uniform(keys[rs.HOME_HIRE], i) < find_rate:
-        people.employed[i] = True
-    if not people.employed[i]:
-        people.wage_usd[i] = 0.0
-        people.unemployed_months[i] += 1
-        return 0.0
-    wage = region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
-    people.wage_usd[i] = wage
-    households.earnings_usd[people.household[i]] += wage
-    people.unemployed_months[i] = 0
-    return wage
+def work(people, start, stop, separation, find_rate, month, rest_months, keys):
+    """Separation or hiring for everyone at home among rows ``start`` to ``stop - 1``; the jobless earn nothing this
+    month.
+
+    Every row is written, with selects rather than branches (rows not at home get their own values back), so the
+    compiler can decide several people at once (SIMD). The wages of the employed are set in ``pay``."""
+    separation_key, hire_key = keys[rs.HOME_SEPARATION], keys[rs.HOME_HIRE]
+    for i in rs.rows(start, stop):
+        home = people.location[i] == HOME
+        was = people.employed[i]
+        searches = home & (was | searching(people.returned_month[i], people.deported[i], month, rest_months))
+        u = rs.uniform(separation_key if was else hire_key, i)
+        now = u >= separation if was else u < find_rate
+        months = people.unemployed_months[i]
+        people.employed[i] = now if searches else was
+        people.unemployed_months[i] = (0 if now else (1 if was else months + 1)) if searches else months
+        wage = people.wage_usd[i]
+        people.wage_usd[i] = 0.0 if home & ~(searches & now) else wage
+
+
+@njit(cache=True, inline="always")
+def pay(people, households, start, stop, region_wage_usd, total, rows):
+    """This month's wage to each employed person at home among rows ``start`` to ``stop - 1`` and to their
+    household, in row order; returns ``total`` plus the wages, added one by one. ``rows`` is scratch space for the
+    list of the employed at home."""
+    count = 0
+    for i in rs.rows(start, stop):
+        rows[count] = i
+        count += (people.location[i] == HOME) & people.employed[i]
+    for k in range(count):
+        i = rows[k]
+        wage = region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
+        people.wage_usd[i] = wage
+        households.earnings_usd[people.household[i]] += wage
+        total += wage
+    return total

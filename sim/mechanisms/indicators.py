@@ -11,14 +11,15 @@ radicalisation. It never scores a person, and nothing here is stored per person:
   deportees; doi:10.1353/apr.2022.0019 on grievances at home). Deportees weigh ``risk_deportee_weight``.
 
 The index combines them with ``risk_weight_abroad`` and ``risk_weight_home`` and is normalised to 100 in the first
-reported month. The same pass takes the month-end census of stocks, including the home labour force and
-its unemployment (so this month's entrants, who start jobless, count).
+reported month. The month-end census of stocks, including the home labour force and its unemployment (so this
+month's entrants, who start jobless, count), is taken here too.
 """
 
 from numba import njit
 
+from sim import random_streams as rs
 from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
-from sim.population import HOME
+from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 
 # A "returnee" in the home-idleness condition came back within two years (the unemployment output uses one year).
 RISK_RETURNEE_WINDOW_MONTHS = 24
@@ -31,32 +32,67 @@ ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, v, month, census, risk):
-    """Count an active person into the month-end census and, where they apply, the risk conditions."""
+def count(people, v, start, stop, month, census, young_and_aggrieved):
+    """The month-end census of everyone active among rows ``start`` to ``stop - 1``: stocks abroad, the banned, and
+    the home labour force with its unemployment. Counted with selects rather than branches, so the compiler can count
+    several people at once (SIMD).
+
+    Also flags, in the scratch array ``young_and_aggrieved``, who meets the first two tests of every risk
+    condition, so that ``condition`` need only look at those few once the month is over."""
+    rest_months = int(v.returnee_rest_months)
+    young_limit = (int(v.risk_young_max_age) + 1) * 12
+    threshold = v.risk_grievance_threshold
+    population = banned = russia = kazakhstan = other = documented = listed = 0
+    resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = 0
+    for i in rs.rows(start, stop):
+        where = people.location[i]
+        active = where < GONE  # not gone or vacant
+        home = where == HOME
+        abroad = active & ~home
+        employed = people.employed[i]
+        population += active
+        banned += active & (people.ban_until[i] > month)
+        russia += where == RUSSIA
+        kazakhstan += where == KAZAKHSTAN
+        other += where == OTHER
+        documented += abroad & people.documented[i]
+        listed += abroad & people.on_register[i]
+        rests = home & ~employed & ~searching(people.returned_month[i], people.deported[i], month, rest_months)
+        in_force = home & (not rests)
+        out_of_work = in_force & (not employed)
+        young = people.age_months[i] < YOUTH_MAX_AGE_MONTHS
+        recent = people.returned_month[i] > month - RETURNEE_WINDOW_MONTHS
+        resting += rests
+        labour_force += in_force
+        jobless += out_of_work
+        youth += in_force & young
+        youth_jobless += out_of_work & young
+        returnees += in_force & recent
+        returnees_jobless += out_of_work & recent
+        young_and_aggrieved[i] = active & (people.age_months[i] < young_limit) & \
+            (people.grievance[i] >= threshold)
+    census[POPULATION] += population
+    census[IN_RUSSIA] += russia
+    census[IN_KAZAKHSTAN] += kazakhstan
+    census[IN_OTHER] += other
+    census[DOCUMENTED_ABROAD] += documented
+    census[ON_REGISTER] += listed
+    census[BANNED] += banned
+    census[LABOUR_FORCE] += labour_force
+    census[JOBLESS] += jobless
+    census[YOUTH] += youth
+    census[YOUTH_JOBLESS] += youth_jobless
+    census[RETURNEES] += returnees
+    census[RETURNEES_JOBLESS] += returnees_jobless
+    census[RESTING] += resting
+
+
+@njit(cache=True, inline="always")
+def condition(people, households, i, v, month, risk):
+    """For a young, aggrieved person (flagged by ``count``), once the households' incomes and everyone's location
+    are final: counts them if idle at home (a recent returnee, long jobless, in a household whose income fell) or
+    isolated abroad (an irregular man with few contacts in the same country)."""
     where = people.location[i]
-    census[POPULATION] += 1
-    census[BANNED] += people.ban_until[i] > month
-    if where != HOME:
-        census[where] += 1  # IN_RUSSIA, IN_KAZAKHSTAN and IN_OTHER share the location codes 1-3
-        census[DOCUMENTED_ABROAD] += people.documented[i]
-        census[ON_REGISTER] += people.on_register[i]
-    elif not people.employed[i] and not searching(people.returned_month[i], people.deported[i], month,
-                                                  int(v.returnee_rest_months)):
-        census[RESTING] += 1
-    else:
-        jobless = not people.employed[i]
-        census[LABOUR_FORCE] += 1
-        census[JOBLESS] += jobless
-        if people.age_months[i] < YOUTH_MAX_AGE_MONTHS:
-            census[YOUTH] += 1
-            census[YOUTH_JOBLESS] += jobless
-        if people.returned_month[i] > month - RETURNEE_WINDOW_MONTHS:
-            census[RETURNEES] += 1
-            census[RETURNEES_JOBLESS] += jobless
-    grievance = people.grievance[i]
-    risk[GRIEVANCE_TOTAL] += grievance
-    if people.age_months[i] >= (int(v.risk_young_max_age) + 1) * 12 or grievance < v.risk_grievance_threshold:
-        return
     if where == HOME:
         if not people.employed[i] and people.unemployed_months[i] >= v.long_unemployed_months and \
                 people.returned_month[i] > month - RISK_RETURNEE_WINDOW_MONTHS and \

@@ -41,15 +41,34 @@ def _draw(order, starts, region, u):
 
 
 @njit(cache=True, inline="always")
-def update(people, i, v, order, starts, keys, tally):
-    """For an active person: first contacts for a newcomer, else perhaps one tie replaced."""
+def update(people, v, start, stop, newcomers, order, starts, keys, tally, drawn, rows, picks):
+    """For everyone active among rows ``start`` to ``stop - 1``: newcomers (rows from ``newcomers`` on) get their
+    first contacts; everyone else may replace one tie.
+
+    Every row below ``newcomers`` has contacts (synthesis gives everyone contacts, entrants get theirs in their
+    first month), so the draws that decide who replaces a tie are taken for everyone at once (SIMD) into
+    ``drawn``; the few who do are then listed in ``rows`` and their new contacts looked up in a tight loop into
+    ``picks``, where the processor can overlap the cache misses. ``drawn``, ``rows`` and ``picks`` are scratch
+    space."""
     key = keys[rs.REWIRE]
-    region = people.region[i]
     k = people.contacts.shape[1]
-    if people.contacts[i, 0] < 0:
+    for i in range(max(start, newcomers), stop):
         for j in range(k):
-            people.contacts[i, j] = _draw(order, starts, region, rs.uniform(key, 16 * i + j))
-    elif k > 1 and rs.uniform(key, 16 * i) < v.tie_rewire_prob:
-        j = 1 + int(rs.uniform(key, 16 * i + 1) * (k - 1))
-        people.contacts[i, j] = _draw(order, starts, region, rs.uniform(key, 16 * i + 2))
-        tally[t.REWIRED] += 1
+            people.contacts[i, j] = _draw(order, starts, people.region[i], rs.uniform(key, 16 * i + j))
+    stop = min(stop, newcomers)
+    if k <= 1:
+        return
+    p = v.tie_rewire_prob
+    for i in rs.rows(start, stop):
+        drawn[i] = (people.location[i] < GONE) & (rs.uniform(key, np.uint64(16) * i) < p)
+    count = 0
+    for i in rs.rows(start, stop):
+        rows[count] = i
+        count += drawn[i]
+    for c in range(count):
+        i = rows[c]
+        picks[c] = _draw(order, starts, people.region[i], rs.uniform(key, 16 * i + 2))
+    for c in range(count):
+        i = rows[c]
+        people.contacts[i, 1 + int(rs.uniform(key, 16 * i + 1) * (k - 1))] = picks[c]
+    tally[t.REWIRED] += count
