@@ -37,9 +37,10 @@ PASS = {"cache": True, "_nrt": False}
 
 
 @njit(**PASS)
-def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, month, keys, tally):
+def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, return_bounds, month, keys, tally):
     """Steps 2-4 for everyone abroad at the start of the month."""
-    for i in rows:
+    for row in rows:
+        i = np.uint64(row)  # an unsigned index spares a test for negative indices on every access
         where = people.location[i]
         in_russia = where == RUSSIA
         employment_abroad.update(people, i, v, in_russia, keys, tally)
@@ -49,7 +50,7 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, month, key
             if enforcement.update(people, hh, i, v, month, keys, tally):
                 continue
         remittances.update(people, hh, i, v, keys, tally)
-        if returns.update(people, hh, i, v, in_russia, return_logs, month, keys, tally):
+        if returns.update(people, hh, i, v, in_russia, return_logs, return_bounds, month, keys, tally):
             continue
         if in_russia:
             naturalisation.update(people, i, v, keys, tally)
@@ -159,7 +160,8 @@ class FastEngine:
         hh.earnings_usd[:] = 0
 
         fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
-        abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs, month, keys, tally)
+        abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs,
+                    returns.upper_bounds(v, c.return_logs), month, keys, tally)
         p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
         departure_pass(people, hh, v, n, c, p_documented, month, int(v.returnee_rest_months), keys, tally,
                        self._scratch, self._contact_at, self._departed)

@@ -60,14 +60,33 @@ def arrive_home(people, households, i, month, deported, kept_share):
     return carried
 
 
+def upper_bounds(v, logs) -> np.ndarray:
+    """An upper bound on the return probability by circumstance (in Russia, savings target reached, jobless, on the
+    register: index 8, 4, 2, 1): ``return_prob`` at the grievance that raises it most, with a margin for rounding."""
+    most_grievance = 1.0 if v.return_grievance_coef >= 0 else 0.0
+    bounds = np.empty(16)
+    for index in range(16):
+        in_russia, target_reached, jobless, on_register = index >> 3, (index >> 2) & 1, (index >> 1) & 1, index & 1
+        bounds[index] = return_prob.py_func(
+            logs[0], target_reached, jobless, v.hostility if in_russia else 0.0, most_grievance, on_register,
+            logs[1], logs[2], v.return_hostility_coef, v.return_grievance_coef, logs[3], v.border_open)
+    return bounds * (1.0 + 1e-9)
+
+
 @njit(cache=True, inline="always")
-def update(people, households, i, v, in_russia, logs, month, keys, tally):
-    """Returns True if the person went home. ``logs`` comes from ``log_terms``."""
-    p = return_prob(logs[0], people.savings_usd[i] >= v.savings_target_usd,
-                    not people.employed[i] or people.net_usd[i] <= 0.0, v.hostility if in_russia else 0.0,
-                    people.grievance[i], people.on_register[i], logs[1], logs[2], v.return_hostility_coef,
-                    v.return_grievance_coef, logs[3], v.border_open)
-    if rs.uniform(keys[rs.RETURN], i) >= p:
+def update(people, households, i, v, in_russia, logs, bounds, month, keys, tally):
+    """Returns True if the person went home. ``logs`` comes from ``log_terms`` and ``bounds`` from
+    ``upper_bounds``: whoever draws above the bound for their circumstances stays, exactly as the full hazard
+    would decide, without paying for its exponential."""
+    target_reached = people.savings_usd[i] >= v.savings_target_usd
+    jobless = not people.employed[i] or people.net_usd[i] <= 0.0
+    u = rs.uniform(keys[rs.RETURN], i)
+    if u >= bounds[8 * in_russia + 4 * target_reached + 2 * jobless + people.on_register[i]]:
+        return False
+    p = return_prob(logs[0], target_reached, jobless, v.hostility if in_russia else 0.0, people.grievance[i],
+                    people.on_register[i], logs[1], logs[2], v.return_hostility_coef, v.return_grievance_coef,
+                    logs[3], v.border_open)
+    if u >= p:
         return False
     if in_russia and not people.documented[i] and rs.uniform(keys[rs.OVERSTAY_BAN], i) < v.overstay_ban_prob:
         people.ban_until[i] = month + int(v.entry_ban_months)
