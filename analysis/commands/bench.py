@@ -1,0 +1,35 @@
+"""``run.py bench``: performance at full national scale, against the reference engine, in sweeps, and by size."""
+
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "bench", help="measure speed and memory: a 1:1 run, fast vs reference engine, sweep throughput, scaling",
+        description="Measure the model's performance (issue 8): one 1:1 baseline run of 120 months in a fresh "
+                    "process (seconds, agent-steps per second, peak memory); both engines at about 20,000 agents "
+                    "over 12 months; sweep throughput at 1:100 with 2 local workers and with Dask; run time from "
+                    "about 10,000 agents to full scale. The full measurement takes several minutes; close other "
+                    "work first, timings depend on it.")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny populations and few months: checks that every measurement runs (seconds)")
+    parser.add_argument("--json", metavar="FILE", help="also write the measurements to FILE as JSON")
+    parser.set_defaults(func=main)
+
+
+def main(args):
+    from analysis import bench
+    from analysis.cli import InputError
+
+    target = Path(args.json) if args.json else None
+    if target is not None and target.exists() and target.is_dir():
+        raise InputError(f"--json: '{target}' is a directory; give a file name")
+    result = bench.run(quick=args.quick, progress=lambda name: print(f"measuring {name} ...", file=sys.stderr))
+    print(bench.table(result))
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {target}")
+    return 0

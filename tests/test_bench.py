@@ -1,0 +1,47 @@
+"""Smoke test of ``run.py bench --quick``: every measurement runs and the JSON has the agreed shape. No timings are
+asserted (speed targets live in benchmarks/README.md)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def numbers(record, names):
+    return all(isinstance(record[name], (int, float)) and not isinstance(record[name], bool) for name in names)
+
+
+def test_quick_bench_writes_every_measurement(tmp_path):
+    target = tmp_path / "deep" / "bench.json"
+    done = run("bench", "--quick", "--json", str(target))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(target.read_text())
+
+    full = result["full_scale"]
+    assert numbers(full, ("agents", "months", "seconds", "agent_steps_per_s", "peak_rss_mb"))
+    assert full["agents"] >= 200 and full["months"] >= 1 and full["seconds"] > 0 and full["peak_rss_mb"] > 0
+    versus = result["fast_vs_reference"]
+    assert numbers(versus, ("agents", "months", "fast_seconds", "reference_seconds", "speedup"))
+    assert versus["speedup"] == versus["reference_seconds"] / versus["fast_seconds"]
+    sweep = result["sweep_throughput"]
+    assert numbers(sweep, ("scale", "runs_per_s_local", "runs_per_s_dask", "dask_overhead_pct"))
+    assert sweep["runs_per_s_local"] > 0 and sweep["runs_per_s_dask"] > 0
+    scaling = result["scaling"]
+    assert len(scaling) >= 2 and all(numbers(row, ("agents", "seconds")) for row in scaling)
+    assert [row["agents"] for row in scaling] == sorted(row["agents"] for row in scaling)
+    assert result["quick"] is True
+
+    assert "fast vs reference" in done.stdout and "speed-up" in done.stdout
+
+
+def test_json_that_is_a_directory_is_one_line_and_status_2(tmp_path):
+    done = run("bench", "--quick", "--json", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "--json" in done.stderr
+    assert done.stdout == ""
