@@ -50,7 +50,7 @@ def monthly_rates(capacity, employed, unemployed, separation_rate, matching_effi
 def searching(returned_month, deported, month, rest_months):
     """Whether a jobless person at home is in the labour force: everyone is, except a voluntary returnee within
     ``returnee_rest_months`` of coming back."""
-    return deported or returned_month <= month - rest_months
+    return deported | (returned_month <= month - rest_months)
 
 
 @njit(cache=True, inline="always")

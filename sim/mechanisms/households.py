@@ -8,6 +8,7 @@ departure choices. A household's income "fell" when its 3-month average is more 
 its 12-month average.
 """
 
+import numpy as np
 from numba import njit
 
 LONG_AVERAGE_MONTHS = 12.0
@@ -21,21 +22,23 @@ def poverty_gap(income_per_member, poverty_line):
 
 @njit(cache=True, inline="always")
 def step(households, v, poverty_line, warm_start):
-    """Household incomes, averages, need and flags; ``households.agents`` must hold this month's member counts."""
+    """Household incomes, averages, need and flags; ``households.agents`` must hold this month's member counts.
+
+    Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
     receiving = poor = fell = 0
+    kept_share = 1.0 - v.risk_income_drop
     for h in range(households.region.shape[0]):
         members = households.agents[h] + households.dependants[h]
         income = (households.remittances_usd[h] + households.earnings_usd[h]) / max(members, 1)
-        if warm_start:
-            households.income_avg_usd[h] = income
-            households.income_recent_usd[h] = income
-        else:
-            households.income_avg_usd[h] += (income - households.income_avg_usd[h]) / LONG_AVERAGE_MONTHS
-            households.income_recent_usd[h] += (income - households.income_recent_usd[h]) / SHORT_AVERAGE_MONTHS
-        households.need[h] = poverty_gap(households.income_avg_usd[h], poverty_line)
-        households.income_fell[h] = households.income_recent_usd[h] < \
-            (1.0 - v.risk_income_drop) * households.income_avg_usd[h]
+        average, recent = households.income_avg_usd[h], households.income_recent_usd[h]
+        average = np.float32(income if warm_start else average + (income - average) / LONG_AVERAGE_MONTHS)
+        recent = np.float32(income if warm_start else recent + (income - recent) / SHORT_AVERAGE_MONTHS)
+        falling = recent < kept_share * average
+        households.income_avg_usd[h] = average
+        households.income_recent_usd[h] = recent
+        households.need[h] = poverty_gap(average, poverty_line)
+        households.income_fell[h] = falling
         receiving += households.remittances_usd[h] > 0.0
-        poor += households.income_avg_usd[h] < poverty_line
-        fell += households.income_fell[h]
+        poor += average < poverty_line
+        fell += falling
     return receiving, poor, fell
