@@ -103,7 +103,7 @@ def sweep_throughput(scale: float = 100.0, runs: int = 200, months: int = 12, wo
     result = _sweep_benchmark().measure(scale=scale, runs=runs, months=months, workers=workers, repeats=repeats,
                                         seed=seed)
     keep = ("scale", "runs_per_s_local", "runs_per_s_dask", "dask_overhead_pct", "runs", "months", "workers",
-            "seconds_per_run", "parallel_efficiency_local")
+            "seconds_per_run", "parallel_efficiency_local", "local_seconds", "dask_seconds")
     return {key: result[key] for key in keep}
 
 
