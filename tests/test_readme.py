@@ -35,6 +35,7 @@ COARSE = {
     "python run.py validate": ["--replicates", "1", "--scale", "4000", "--workers", "1", "--no-plots"],
     "python run.py plot results/demo": [],
     "python run.py bench --quick": [],
+    "python run.py bench --json results/bench.json": ["--quick"],
     "dask scheduler": None,  # started by test_readme_dask_cluster_commands
     "dask worker tcp://HOST:8786 --nthreads 1 --nworkers 2": None,
     "python run.py sensitivity scenarios/baseline.toml --method morris --samples 20 --dask tcp://HOST:8786":

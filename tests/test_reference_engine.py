@@ -18,8 +18,8 @@ COUNTS = ["migrants_abroad", "migrants_irregular", "departures", "returns_volunt
           "entry_refusals", "banned_stock", "register_stock", "home_unemployed", "risk_abroad_precarity",
           "risk_home_idleness", "labour_force_entrants", "retirements"]
 MONEY = ["remittances_usd", "remittances_formal_usd", "household_poverty_rate", "mean_grievance", "risk_index"]
-POWER = {"household_poverty_rate": 0.08, "departures": 0.1, "returns_voluntary": 0.1, "unemployment_rate": 0.15, "returnee_unemployment_rate": 0.15,
-         "deportations": 0.35, "risk_abroad_precarity": 0.7}
+POWER = {"household_poverty_rate": 0.08, "departures": 0.1, "returns_voluntary": 0.1, "unemployment_rate": 0.15,
+         "returnee_unemployment_rate": 0.15, "deportations": 0.35, "risk_abroad_precarity": 0.7}
 RAID_SHOCK = [{"lever": "raid_intensity", "mode": "scale", "value": 3.0, "start": "2025-01"}]
 
 
