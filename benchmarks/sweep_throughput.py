@@ -59,14 +59,9 @@ def _seconds_per_run(plan: sweep.Sweep, runs: int = 10) -> float:
 
 
 def _machine() -> str:
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{model}; {available_cpus()} CPUs available; {platform.system()}"
+    from analysis.bench import machine
+
+    return f"{machine()['processor']}; {available_cpus()} CPUs available; {platform.system()}"
 
 
 def measure(scale: float = 100, runs: int = 200, months: int = 12, workers: int = 2, repeats: int = 2,
