@@ -30,6 +30,8 @@ from sim.country import CALIBRATED_DIR
 from sim.scenario import Scenario
 
 DATA = Path(__file__).resolve().parent / "data"
+# The historical scenario that both calibration and the hindcast run.
+HISTORY_SCENARIO = Path("scenarios/history_2010_2024.toml")
 LAST_TARGET_YEAR = 2013
 
 

@@ -6,7 +6,7 @@ from analysis import calibration
 from analysis.cli import positive_float, positive_int
 from sim import scenario as scenarios
 
-DEFAULT_SCENARIO = Path("scenarios/history_2010_2024.toml")
+DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
 
 
 def register(subparsers):

@@ -6,13 +6,13 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import report, validation
+from analysis import calibration, report, validation
 from analysis.cli import positive_float, positive_int
 from analysis.outdir import atomic_directory
 from sim import country
 from sim import scenario as scenarios
 
-DEFAULT_SCENARIO = Path("scenarios/history_2010_2024.toml")
+DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
 
 
 def register(subparsers):
