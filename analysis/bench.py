@@ -1,4 +1,4 @@
-"""Performance measurements behind ``run.py bench`` (issue 8), usable from a notebook.
+"""Performance measurements behind ``run.py bench``, usable from a notebook.
 
     from analysis import bench
     result = bench.run(quick=True)          # every measurement at tiny N, in seconds
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
-# Full measurement (issue 8 §1) and the tiny one CI smoke-tests.
+# The full measurement, and the tiny one CI smoke-tests.
 FULL = {"full_scale": {"scale": 1.0, "months": 120}, "fast_vs_reference": {"scale": 200.0, "months": 12},
         "sweep_throughput": {"scale": 100.0, "runs": 200, "months": 12, "workers": 2, "repeats": 2},
         "scaling": {"scales": (400.0, 100.0, 30.0, 10.0, 3.0, 1.0), "months": 12}}

@@ -78,13 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subparsers.required = True
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"analysis.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"analysis.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"analysis.commands.{name}").register(subparsers)
     return parser
 
 

@@ -1,5 +1,5 @@
-"""Baseline sanity (issue 2 §9): a 12-month run from 2025-01 with the defaults reproduces the orders of magnitude in
-the data. Run at 1:20 here to stay fast; the closing note of the core issue reports the same check at 1:1."""
+"""Baseline sanity: a 12-month run from 2025-01 with the defaults reproduces the orders of magnitude in the data.
+Run at 1:20 to stay fast."""
 
 from sim import MigrationModel
 

@@ -1,4 +1,4 @@
-"""Calibration and validation (issue 7): the pipeline runs end to end, uses data up to 2013 only, and validate
+"""Calibration and validation: the pipeline runs end to end, uses data up to 2013 only, and validate
 computes every field from a run."""
 
 import json

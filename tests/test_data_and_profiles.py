@@ -1,4 +1,4 @@
-"""Data in the project and origin-country profiles (issue 7): every data row has a source, every profile loads,
+"""Data in the project and origin-country profiles: every data row has a source, every profile loads,
 carries a source for every figure, and runs."""
 
 import csv

@@ -1,4 +1,4 @@
-"""The home side (issue 3): households, the home labour market, demography and the aggregate risk conditions."""
+"""The home side: households, the home labour market, demography and the aggregate risk conditions."""
 
 import dataclasses
 

@@ -1,4 +1,4 @@
-"""Responsible design (issue 3, docs/ethics.md): nothing the model or the CLI writes holds data per person, so no
+"""Responsible design (docs/ethics.md): nothing the model or the CLI writes holds data per person, so no
 risk value can be traced to an individual. The test runs the commands and scans every file they write."""
 
 import json

@@ -1,4 +1,4 @@
-"""Plot functions (issue 6 §1, §6): each returns a figure with the expected axes, labels, units, series and
+"""Plot functions: each returns a figure with the expected axes, labels, units, series and
 footnote, on small real runs and on contract-following synthetic tables."""
 
 import matplotlib.dates as mdates

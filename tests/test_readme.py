@@ -1,4 +1,4 @@
-"""Every command shown in the README runs (issue 9 §5), at a coarse scale so the suite stays fast.
+"""Every command shown in the README runs, at a coarse scale so the suite stays fast.
 
 The README's shell commands are extracted from its ``bash`` blocks and must match ``COARSE`` exactly: a command added
 to or changed in the README fails this test until it is listed here, with the flags that make it cheap. Later flags

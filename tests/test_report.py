@@ -1,4 +1,4 @@
-"""report.html and ``run.py plot`` (issue 6 §2, §3, §6): every kind of results directory is recognised from its
+"""report.html and ``run.py plot``: every kind of results directory is recognised from its
 manifest, its figures are drawn next to its data, and report.html carries every figure (embedded), the summary,
 the scenario description and the provenance. Bad directories end with one line and exit status 2."""
 

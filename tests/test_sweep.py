@@ -57,7 +57,7 @@ def test_grid_sweep_writes_the_documented_files(grid):
 
 
 def test_raids_raise_deportations_and_a_weaker_rouble_lowers_dollar_remittances(grid):
-    """DESIGN §3 and the registry: raid_intensity is the monthly chance of a police check, which for irregular
+    """docs/ODD.md §7.4 and the registry: raid_intensity is the monthly chance of a police check, which for irregular
     migrants can end in expulsion; rub_per_usd converts rouble earnings into dollars."""
     summary = pd.read_csv(grid[0] / "summary.csv")
     deportations = summary.pivot(index="rub_per_usd", columns="raid_intensity",

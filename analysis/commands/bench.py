@@ -8,7 +8,7 @@ from pathlib import Path
 def register(subparsers):
     parser = subparsers.add_parser(
         "bench", help="measure speed and memory: a 1:1 run, fast vs reference engine, sweep throughput, scaling",
-        description="Measure the model's performance (issue 8): one 1:1 baseline run of 120 months in a fresh "
+        description="Measure the model's performance: one 1:1 baseline run of 120 months in a fresh "
                     "process (seconds, agent-steps per second, peak memory); both engines at about 20,000 agents "
                     "over 12 months; sweep throughput at 1:100 with 2 local workers and with Dask; run time from "
                     "about 10,000 agents to full scale. The full measurement takes several minutes; close other "

@@ -4,7 +4,6 @@ Defaults: 20 replicates at 20 persons per agent (timings in ``docs/scenario-form
 which runs the ten-year baseline in under a minute on two cores and gives 5-95 % bands of the replicate noise.
 """
 
-import importlib.util
 import os
 import shlex
 import sys
@@ -56,8 +55,6 @@ def check_flags(args, runs: int, scenarios=()) -> int:
         if agents < MIN_AGENTS:
             raise InputError(f"--scale: {args.scale:g} persons per agent leaves {s.name} with only {agents} agents; "
                              f"use a scale that gives at least {MIN_AGENTS}")
-    if args.engine == "reference" and importlib.util.find_spec("sim.reference") is None:
-        raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
         raise InputError(f"--out: {args.out} exists and is not a directory")
     return args.workers or max(1, min(os.cpu_count() or 1, runs))

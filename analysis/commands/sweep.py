@@ -117,11 +117,6 @@ def check_common(args):
     if args.dask is not None and args.dask != "local" and "://" not in args.dask:
         raise InputError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got "
                          f"{args.dask!r}")
-    if args.engine == "reference":
-        import importlib.util
-
-        if importlib.util.find_spec("sim.reference") is None:
-            raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
     loaded = scenarios.load(args.scenario)
     months = args.months or loaded.months
     if months > scenarios.MAX_MONTHS:
