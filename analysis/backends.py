@@ -1,27 +1,41 @@
-"""Where sweep runs execute: local worker processes (the default) or a Dask cluster.
+"""The executor: where runs execute, in this process, on local worker processes or on a Dask cluster.
+
+Every command that runs the model (run, compare, validate, calibrate, sweep, sensitivity) sends its runs through a
+backend, usually ``analysis.runner.simulate``:
+
+    from analysis import backends, runner
+    with backends.open_backend(dask=None, workers=2) as backend:
+        for task_id, result in backend.map(runner.simulate, (scenario,), tasks):
+            ...   # tasks: (task_id, (seed, scale, months, ...)); results arrive as runs finish
 
 Both backends take the same work, ``function(*common, *args)`` for each task ``(task_id, args)``, and yield
-``(task_id, result)`` as runs finish, in completion order; callers key results by ``task_id``. A run's result
-depends only on its arguments (its seed among them), never on which process ran it, so results are bit-identical
-whatever the backend or the number of workers.
+``(task_id, result)`` as runs finish, in completion order; callers key results by ``task_id``, never by position.
+A run's result depends only on its arguments (its seed among them), never on which process ran it, so results are
+bit-identical whatever the backend or the number of workers. A task that raises stops the map with ``RunError``,
+which names the task and carries the error (and, when raised from a worker, its traceback as the cause).
 
-- ``LocalBackend(workers)``: a process pool on this machine (``analysis.parallel.run_local``).
+- ``LocalBackend(workers)``: ``workers=1`` runs every task in this process; more start a pool of worker
+  processes on this machine at the first ``map``, kept until ``close()``.
 - ``DaskBackend("local", workers)``: starts a ``distributed.LocalCluster`` of single-threaded worker processes.
 - ``DaskBackend("tcp://HOST:8786")``: connects to a cluster started with the stock ``dask scheduler`` and
   ``dask worker tcp://HOST:8786 --nthreads 1 --nworkers N`` commands (docs/sweeps.md).
 
 On Dask every task is submitted with ``pure=False`` (two runs with equal arguments are still two runs), the number
 of tasks in flight is bounded, and a task lost with its worker (``KilledWorker``, a closed connection) is
-resubmitted up to ``LOST_WORKER_RETRIES`` times. An exception raised by the model itself is not retried: the same
+resubmitted up to ``LOST_WORKER_RETRIES`` times. An exception raised by the task itself is not retried: the same
 arguments would raise it again.
 """
 
-import hashlib
+import contextlib
 import logging
+import multiprocessing
 import os
-from pathlib import Path
+import pickle
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 
-from analysis.parallel import run_local
+from analysis.provenance import model_version
 
 LOST_WORKER_RETRIES = 3
 CONNECT_TIMEOUT_S = 20
@@ -31,6 +45,49 @@ class BackendError(Exception):
     """The backend cannot be used; the message is one line."""
 
 
+class RunError(Exception):
+    """Task ``task_id`` raised ``error``; the message is one line: the error's type and message."""
+
+    def __init__(self, task_id, error: BaseException):
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.task_id = task_id
+        self.error = error
+
+
+class _TaskTraceback(Exception):
+    """The traceback of the error a task raised (perhaps in another process), shown as its cause."""
+
+    def __str__(self):
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """What a task returns instead of raising, so that errors of the task come back as values whatever the backend,
+    and an exception that comes back from Dask itself is known to be Dask's."""
+
+    error: BaseException
+    traceback: str
+
+
+def _call(function, *args):
+    try:
+        return function(*args)
+    except Exception as error:
+        try:
+            pickle.dumps(error)
+        except Exception:  # it must travel back from a worker
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        return _Failure(error, traceback.format_exc())
+
+
+def _checked(task_id, result):
+    if isinstance(result, _Failure):
+        result.error.__cause__ = _TaskTraceback(result.traceback)
+        raise RunError(task_id, result.error) from result.error
+    return result
+
+
 def available_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -38,35 +95,49 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def code_version() -> str:
-    """Hash of the model code and data runs depend on (the model, the country profiles, the calibrated estimates
-    and the numeric libraries). A cluster whose workers run other code is refused, and so is resuming a sweep
-    after the model changed, instead of silently mixing results of two models."""
-    import numba
-    import numpy
-
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"numpy {numpy.__version__} numba {numba.__version__}".encode())
-    files = [*root.glob("sim/**/*.py"), root / "analysis" / "runner.py",
-             *root.glob("scenarios/countries/*.toml"), *root.glob("scenarios/calibrated/*.toml")]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 class LocalBackend:
     def __init__(self, workers: int | None = None):
         self.workers = workers or available_cpus()
         self.description = (f"{self.workers} local process{'es' if self.workers > 1 else ''}"
                             if self.workers > 1 else "this process")
+        self._pool = None
 
     def map(self, function, common: tuple, tasks):
-        tasks = ((task_id, (*common, *args)) for task_id, args in tasks)
-        yield from run_local(function, tasks, workers=self.workers, max_in_flight=2 * self.workers)
+        if self.workers <= 1:
+            for task_id, args in tasks:
+                yield task_id, _checked(task_id, _call(function, *common, *args))
+            return
+        if self._pool is None:
+            # forkserver, not fork: forking a process whose libraries run threads can deadlock the child. The
+            # server imports the model once, so each worker starts from compiled code.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["analysis.backends", "analysis.runner", "sim.engine_fast"])
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        limit = 2 * self.workers
+        pending, queue = {}, iter(tasks)
+
+        def fill():
+            for task_id, args in queue:
+                pending[self._pool.submit(_call, function, *common, *args)] = task_id
+                if len(pending) >= limit:
+                    break
+
+        fill()
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task_id = pending.pop(future)
+                    yield task_id, _checked(task_id, future.result())
+                fill()
+        finally:
+            for future in pending:
+                future.cancel()
 
     def close(self):
-        pass
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def __enter__(self):
         return self
@@ -103,7 +174,7 @@ class DaskBackend:
         """Refuse a scheduler or workers that cannot import this project, or that run other model code or data."""
         if not self.client.nthreads():
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
-        mine = code_version()
+        mine = model_version()
         # The scheduler unpickles task graphs too (recent Dask), so it needs the project as much as the workers.
         versions = {"the scheduler": self._ask("scheduler", self.client.run_on_scheduler, address)}
         versions.update(self._ask("workers", self.client.run, address))
@@ -115,7 +186,7 @@ class DaskBackend:
 
     def _ask(self, role: str, run, address: str):
         try:
-            return run(code_version)
+            return run(model_version)
         except Exception as error:  # a process that cannot unpickle the check cannot run the model either
             self.close()
             raise BackendError(f"--dask {address}: the {role} cannot import this project ({error}); start them "
@@ -137,7 +208,7 @@ class DaskBackend:
         running = distributed.as_completed()
 
         def submit(task_id, args):
-            future = self.client.submit(function, *common, *args, pure=False)
+            future = self.client.submit(_call, function, *common, *args, pure=False)
             ids[future] = (task_id, args)
             running.add(future)
 
@@ -157,13 +228,13 @@ class DaskBackend:
                                            f"{attempts[task_id]} times: {error!r}") from None
                     submit(task_id, args)
                     continue
-                except Exception as error:  # the model's own errors come back as values, so this one is Dask's
+                except Exception as error:  # the task's own errors come back as values, so this one is Dask's
                     first_line = (str(error).strip().splitlines() or [repr(error)])[0]
                     raise BackendError(f"run {task_id} could not run on Dask: {type(error).__name__}: "
                                        f"{first_line}") from None
                 finally:
                     future.release()
-                yield task_id, result
+                yield task_id, _checked(task_id, result)
                 for next_id, next_args in tasks:
                     submit(next_id, next_args)
                     if running.count() >= limit:
@@ -184,10 +255,27 @@ class DaskBackend:
         self.close()
 
 
-def open_backend(dask: str | None = None, workers: int | None = None):
-    """``LocalBackend`` unless ``dask`` is ``"local"`` or a scheduler address. Use it as a context manager."""
-    if dask is None:
-        return LocalBackend(workers)
+def check_address(dask: str) -> str:
+    """``dask`` if it is ``"local"`` or a scheduler address, else BackendError."""
     if dask != "local" and not dask.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
         raise BackendError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got {dask!r}")
-    return DaskBackend(dask, workers)
+    return dask
+
+
+def open_backend(dask: str | None = None, workers: int | None = None):
+    """``LocalBackend(workers)`` unless ``dask`` is ``"local"`` or a scheduler address. Use it as a context
+    manager; ``workers=None`` means every CPU this process may use."""
+    if dask is None:
+        return LocalBackend(workers)
+    return DaskBackend(check_address(dask), workers)
+
+
+@contextlib.contextmanager
+def borrowed(backend=None, dask: str | None = None, workers: int | None = None):
+    """``backend`` if the caller passes one (left open for its next use), else ``open_backend(dask, workers)``,
+    closed when the block ends. Lets a library function take an open backend or the flags that choose one."""
+    if backend is not None:
+        yield backend
+        return
+    with open_backend(dask, workers) as opened:
+        yield opened

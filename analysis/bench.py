@@ -7,14 +7,14 @@
 What is timed, and how:
 
 - ``full_scale``: one run of the baseline scenario in a fresh Python process (so that its peak resident memory is
-  that of a run, not of whatever ran before), timed around ``run_for`` after the model is built (synthesis and
-  spin-up are reported apart). ``agents`` is the active population in the first reported month; agent-steps count
-  every active agent in every month.
-- ``fast_vs_reference``: both engines on the same scenario, scale and seed in this process, each timed around
-  ``run_for`` (the fast engine's compiled kernels are loaded while its model is built, before timing).
+  that of a run, not of whatever ran before), through ``analysis.runner.simulate`` like every command's runs; the
+  months are timed apart from building the model (synthesis and spin-up, reported apart). ``agents`` is the
+  active population in the first reported month; agent-steps count every active agent in every month.
+- ``fast_vs_reference``: both engines on the same scenario, scale and seed in this process, the months of each
+  timed (the fast engine's compiled kernels are loaded while its model is built, before timing).
 - ``sweep_throughput``: ``benchmarks/sweep_throughput.py`` (a whole sweep as ``run.py sweep`` runs it, with local
   processes and with a Dask LocalCluster; see that file).
-- ``scaling``: ``run_for`` of the same number of months at a range of scales, in this process.
+- ``scaling``: the same number of months at a range of scales, in this process.
 
 Wall-clock time (``time.perf_counter``) throughout: that is what a user waits for. Timings depend on the machine and
 on what else runs on it; ``machine`` records the processor and the load average when the measurement started.
@@ -26,7 +26,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,22 +40,17 @@ QUICK = {"full_scale": {"scale": 2000.0, "months": 3}, "fast_vs_reference": {"sc
          "scaling": {"scales": (4000.0, 2000.0), "months": 2}}
 
 
-def _model(scale: float, months: int, seed: int, engine: str = "fast"):
-    from sim import scenario
-
-    return scenario.load(BASELINE).model(scale=scale, rng=seed, engine=engine, months=months)
-
-
 def timed_run(scale: float, months: int, seed: int = 1, engine: str = "fast") -> dict:
-    """Build the baseline model and time ``run_for(months)``: seconds, agents, agent-steps per second."""
-    began = time.perf_counter()
-    model = _model(scale, months, seed, engine)
-    built = time.perf_counter()
-    model.run_for(months)
-    seconds = time.perf_counter() - built
-    active = model.results()["population"].to_numpy() / model.scale
+    """One baseline run (``analysis.runner.simulate``), its months timed apart from building the model: seconds,
+    agents, agent-steps per second."""
+    from analysis import runner
+    from sim import outputs, scenario
+
+    result = runner.simulate(scenario.load(BASELINE), seed, scale, months, engine)
+    seconds = result.seconds - result.setup_seconds
+    active = result.values[:, outputs.NAMES.index("population")] / scale
     return {"scale": scale, "agents": int(round(active[0])), "months": months, "seconds": seconds,
-            "agent_steps_per_s": float(active.sum()) / seconds, "build_seconds": built - began}
+            "agent_steps_per_s": float(active.sum()) / seconds, "build_seconds": result.setup_seconds}
 
 
 def _peak_rss_mb() -> float:
@@ -81,7 +75,7 @@ def full_scale(scale: float = 1.0, months: int = 120, seed: int = 1) -> dict:
 
 
 def fast_vs_reference(scale: float = 200.0, months: int = 12, seed: int = 1) -> dict:
-    """Both engines at the same N, each timed around ``run_for`` in this process."""
+    """Both engines at the same N, the months of each timed in this process."""
     fast = timed_run(scale, months, seed, "fast")
     reference = timed_run(scale, months, seed, "reference")
     return {"agents": fast["agents"], "months": months, "fast_seconds": fast["seconds"],
@@ -108,7 +102,7 @@ def sweep_throughput(scale: float = 100.0, runs: int = 200, months: int = 12, wo
 
 
 def scaling(scales=FULL["scaling"]["scales"], months: int = 12, seed: int = 1) -> list[dict]:
-    """``run_for(months)`` at each scale: agents and seconds, from small to large populations."""
+    """The months of a run at each scale: agents and seconds, from small to large populations."""
     rows = []
     for scale in sorted(scales, reverse=True):
         result = timed_run(scale, months, seed)

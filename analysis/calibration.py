@@ -15,6 +15,7 @@ No remittance, stock or flow figure from 2014 or later is a target; those years 
 """
 
 import datetime
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ import pandas as pd
 from scipy import optimize
 from tqdm import tqdm
 
-from analysis.runner import replicate_seed
+from analysis import ensemble, provenance
+from analysis.backends import borrowed
 from sim import parameters
 from sim.country import CALIBRATED_DIR
 from sim.scenario import Scenario
@@ -123,8 +125,12 @@ def priors() -> dict[str, float]:
 
 
 class Objective:
-    def __init__(self, scenario: Scenario, scale: float, replicates: int, seed: int, prior_weight: float = 1.0):
+    """The loss of a candidate's values; its replicates run on ``backend`` (``analysis.backends``)."""
+
+    def __init__(self, scenario: Scenario, scale: float, replicates: int, seed: int, backend,
+                 prior_weight: float = 1.0):
         self.scenario, self.scale, self.replicates, self.seed = scenario, scale, replicates, seed
+        self.backend = backend
         self.targets = targets()
         self.months = (LAST_TARGET_YEAR + 1) * 12 - int(scenario.start[:4]) * 12 - (int(scenario.start[5:]) - 1)
         self.prior_weight = prior_weight
@@ -133,12 +139,9 @@ class Objective:
         self.best = (math.inf, None, None)
 
     def simulate(self, values: dict[str, float]) -> dict[tuple[str, int], float]:
-        runs = []
-        for replicate in range(self.replicates):
-            model = self.scenario.model(scale=self.scale, rng=replicate_seed(self.seed, replicate),
-                                        months=self.months, calibrated=False, **values)
-            model.run_for(self.months)
-            runs.append(moments(model.results()))
+        series = ensemble.run(self.scenario, self.replicates, self.seed, self.scale, self.months, overrides=values,
+                              description=None, backend=self.backend, calibrated=False)
+        runs = [moments(frame) for _, frame in series.groupby("replicate", sort=True)]
         return {key: float(np.mean([run[key] for run in runs])) for key in runs[0]}
 
     def __call__(self, z: np.ndarray) -> float:
@@ -154,9 +157,16 @@ class Objective:
 
 
 def calibrate(scenario: Scenario, budget: int = 150, scale: float = 200, replicates: int = 3, seed: int = 2013,
-              progress: bool = True) -> dict:
-    """Fit ``FREE`` to ``targets()``; returns a record with the estimates and the fit statistics."""
-    objective = Objective(scenario, scale, replicates, seed)
+              progress: bool = True, workers: int | None = 1, dask: str | None = None, backend=None) -> dict:
+    """Fit ``FREE`` to ``targets()``; returns a record with the estimates and the fit statistics. Each
+    evaluation's replicates run in parallel on ``backend`` if given, else on ``open_backend(dask, workers)``; the
+    fit does not depend on where they run."""
+    with borrowed(backend, dask, workers) as backend:
+        return _calibrate(Objective(scenario, scale, replicates, seed, backend), budget, progress)
+
+
+def _calibrate(objective: Objective, budget: int, progress: bool) -> dict:
+    scenario = objective.scenario
     start = _to_z(objective.priors)
     bar = tqdm(total=budget, desc="calibrating", unit="eval", disable=not progress)
 
@@ -178,13 +188,23 @@ def calibrate(scenario: Scenario, budget: int = 150, scale: float = 200, replica
         fit.append({"target": t.name, "year": t.year, "data": t.value, "low": t.low, "high": t.high,
                     "simulated": value, "within_band": bool(t.low <= value <= t.high), "source": t.source})
     return {
-        "country": scenario.country, "scenario": scenario.name, "scenario_sha256": scenario.sha256,
+        "country": scenario.country, "scenario": scenario.name,
         "date": datetime.date.today().isoformat(), "method": "simulated method of moments, Nelder-Mead, CRN",
-        "scale": scale, "replicates": replicates, "seed": seed, "budget": budget,
+        "scale": objective.scale, "replicates": objective.replicates, "budget": budget,
         "evaluations": objective.evaluations, "objective": loss, "converged": bool(result.success),
         "target_years": sorted({t.year for t in objective.targets}), "parameters": values,
         "priors": objective.priors, "fit": fit,
+        # parameters_sha256 is of the estimates: the values this file adds to the model.
+        "provenance": provenance.stamp(scenario, seed=objective.seed, parameters=values),
     }
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value))  # a TOML basic string: JSON's escapes are TOML's
 
 
 def write(record: dict, path: Path | None = None) -> Path:
@@ -198,15 +218,14 @@ def write(record: dict, path: Path | None = None) -> Path:
         f'date = "{record["date"]}"',
         f'method = "{record["method"]}"',
         f'scenario = "{record["scenario"]}"',
-        f'scenario_sha256 = "{record["scenario_sha256"]}"',
         f"scale = {record['scale']:g}",
         f"replicates = {record['replicates']}",
-        f"seed = {record['seed']}",
         f"budget = {record['budget']}",
         f"evaluations = {record['evaluations']}",
         f"objective = {record['objective']:.6g}",
         f"converged = {str(record['converged']).lower()}",
         f"target_years = {record['target_years']}",
+        *(f"{key} = {_toml_value(value)}" for key, value in record["provenance"].items() if value is not None),
         "",
         "[parameters]",
     ]

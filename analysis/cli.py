@@ -6,6 +6,7 @@ naming the file or flag and the key, exit status 2, no traceback and no output w
 """
 
 import argparse
+import contextlib
 import importlib
 import sys
 
@@ -24,52 +25,115 @@ class Parser(argparse.ArgumentParser):
         raise InputError(f"{self.prog}: {message}")
 
 
-def positive_int(text: str) -> int:
+def _number(convert, expected: str, accept, requirement: str):
+    """An argparse type: ``convert(text)``, refused unless ``accept(value)``; errors read ``expected`` or
+    ``requirement`` followed by what was given."""
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"{requirement}, got {value if convert is int else text}")
+        return value
+
+    return parse
+
+
+positive_int = _number(int, "a whole number", lambda v: v >= 1, "must be at least 1")
+non_negative_int = _number(int, "a whole number", lambda v: v >= 0, "must be 0 or more")
+positive_float = _number(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
+
+
+def dask_address(text: str) -> str:
+    from analysis.backends import BackendError, check_address
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+        return check_address(text)
+    except BackendError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--dask: ")) from None
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+def add_scenario_argument(parser):
+    """The scenario file a command runs, as its first positional argument."""
+    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
 
 
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
-    return value
+def add_sample_flags(parser, *, replicates: int, replicates_help: str, scale: float, seed: int = 1,
+                     seed_help: str = "study seed; replicate i uses a seed derived from (S, i)"):
+    """How many runs, how coarse and from which seed: the flags of every command that runs the model."""
+    parser.add_argument("--replicates", type=positive_int, default=replicates, metavar="N",
+                        help=f"{replicates_help} (default {replicates})")
+    parser.add_argument("--seed", type=non_negative_int, default=seed, metavar="S",
+                        help=f"{seed_help} (default {seed})")
+    parser.add_argument("--scale", type=positive_float, default=scale, metavar="X",
+                        help=f"real persons per agent; 1 simulates every person (default {scale:g})")
+
+
+def add_executor_flags(parser, workers_help: str):
+    """Where the runs execute (``analysis.backends``); results do not depend on it."""
+    parser.add_argument("--workers", type=positive_int, metavar="K", help=workers_help)
+    parser.add_argument("--dask", type=dask_address, metavar="local|tcp://HOST:8786",
+                        help="run on Dask: 'local' starts a LocalCluster, an address joins a running cluster "
+                             "(docs/sweeps.md)")
+
+
+def add_output_flags(parser, out_help: str, **out):
+    """Where results go, and their figures."""
+    parser.add_argument("--out", metavar="DIR", help=out_help, **out)
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
 
 
 def add_run_flags(parser, *, replicates: int, replicates_help: str, scale: float, seed_help: str, out_help: str,
                   workers_help: str):
-    """The flags every command that runs the model shares (run, compare, sweep, sensitivity)."""
-    parser.add_argument("--replicates", type=positive_int, default=replicates, metavar="N",
-                        help=f"{replicates_help} (default {replicates})")
-    parser.add_argument("--seed", type=non_negative_int, default=1, metavar="S", help=f"{seed_help} (default 1)")
-    parser.add_argument("--scale", type=positive_float, default=scale, metavar="X",
-                        help=f"real persons per agent; 1 simulates every person (default {scale:g})")
+    """The flags every command that runs a scenario file shares (run, compare, sweep, sensitivity)."""
+    add_sample_flags(parser, replicates=replicates, replicates_help=replicates_help, scale=scale,
+                     seed_help=seed_help)
     parser.add_argument("--months", type=positive_int, metavar="M",
                         help="horizon in months (default: the scenario's months)")
     parser.add_argument("--engine", choices=ENGINES, default="fast",
                         help="fast (compiled, default) or reference (per-agent Mesa, slow)")
-    parser.add_argument("--workers", type=positive_int, metavar="K", help=workers_help)
-    parser.add_argument("--out", metavar="DIR", help=out_help)
-    parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
-    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+    add_executor_flags(parser, workers_help)
+    add_output_flags(parser, out_help)
+
+
+def open_backend(args, runs: int | None = None):
+    """The backend ``--dask`` and ``--workers`` choose. Without either, local processes, as many as the CPUs
+    (at most ``runs``). Bad input (an unreachable or mismatched cluster) is an InputError."""
+    from analysis import backends
+
+    workers = args.workers
+    if workers is None and args.dask is None and runs is not None:
+        workers = max(1, min(backends.available_cpus(), runs))
+    try:
+        return backends.open_backend(args.dask, workers)
+    except backends.BackendError as error:
+        raise InputError(str(error)) from None
+
+
+@contextlib.contextmanager
+def refused_setup():
+    """The model's refusal of its set-up (``analysis.runner.SetupError``, a scale too coarse for example) as one
+    line of bad input naming the flag."""
+    from analysis.runner import SetupError
+
+    try:
+        yield
+    except SetupError as error:
+        message = str(error)
+        if message.startswith("scale: "):
+            raise InputError(f"--scale: {message.removeprefix('scale: ')}") from None
+        raise InputError(message) from None
+
+
+def render(directory, args) -> list:
+    """Draw the figures and report.html of a results directory, unless ``--no-plots``; the files written."""
+    if args.no_plots:
+        return []
+    from analysis import report
+
+    return report.render(directory, args.format)
 
 
 def build_parser() -> argparse.ArgumentParser:

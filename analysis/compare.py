@@ -15,7 +15,8 @@ mean with its 95 % t confidence interval (the Monte Carlo uncertainty of the mea
 import numpy as np
 import pandas as pd
 
-from analysis.ensemble import STATISTICS, describe, format_value
+from analysis.ensemble import STATISTICS, describe
+from analysis.formatting import format_signed, format_value
 from sim import outputs
 
 DIFF_STATISTICS = ("diff_mean", "diff_ci_low", "diff_ci_high", "diff_median", "diff_p05", "diff_p95")
@@ -82,8 +83,9 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
             if not np.isfinite(row[prefix + "diff_mean"]):
                 return "n/a"
             unit = row["unit"]
-            return (f"{_signed(row[prefix + 'diff_mean'], unit)} [{_signed(row[prefix + 'diff_ci_low'], unit)}, "
-                    f"{_signed(row[prefix + 'diff_ci_high'], unit)}]")
+            return (f"{format_signed(row[prefix + 'diff_mean'], unit)} "
+                    f"[{format_signed(row[prefix + 'diff_ci_low'], unit)}, "
+                    f"{format_signed(row[prefix + 'diff_ci_high'], unit)}]")
 
         for metric in metrics:
             if metric not in frame.index:
@@ -94,9 +96,3 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
-
-def _signed(value: float, unit: str) -> str:
-    text = format_value(value, unit)
-    if unit.startswith(("share", "%")):
-        text = text.replace("%", "pp")  # a difference of rates is in percentage points
-    return text if text.startswith(("-", "n/a")) or value == 0 else "+" + text

@@ -16,26 +16,24 @@ freedom, which describes the Monte Carlo uncertainty of the ensemble mean, not t
 replicate the interval is undefined (NaN).
 """
 
-import importlib.metadata
 import inspect
 import json
 import math
-import subprocess
-import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from tqdm import tqdm
 
-from analysis.parallel import run_local
-from analysis.runner import replicate_seed
+from analysis import provenance
+from analysis.backends import RunError, borrowed
+from analysis.formatting import format_value
+from analysis.runner import SetupError, replicate_seed, simulate
 from sim import country, outputs
 from sim.calendar import fractional_year, parse_month
 from sim.scenario import Scenario, base_values, horizon_end
 
-ROOT = Path(__file__).resolve().parent.parent
 STATISTICS = ("median", "p05", "p95", "mean", "mean_ci_low", "mean_ci_high")
 ID_COLUMNS = ("replicate", "seed", "date")
 # The rows a printed summary shows; the CSV files hold every output.
@@ -43,10 +41,6 @@ KEY_METRICS = ("migrants_abroad", "migrants_irregular", "departures", "returns_v
                "entry_refusals", "banned_stock", "register_stock", "remittances_usd", "remittances_pct_gdp",
                "household_poverty_rate", "unemployment_rate", "youth_unemployment_rate",
                "returnee_unemployment_rate", "risk_index", "at_risk_per_100k")
-
-
-class SetupError(ValueError):
-    """The model refused its set-up (for example a scale that leaves too few agents): bad input, not a bug."""
 
 
 def initial_agents(scenario: Scenario, scale: float) -> int:
@@ -62,37 +56,39 @@ def initial_agents(scenario: Scenario, scale: float) -> int:
         max(1, round(profile.at("migrant_stock", year) / scale))
 
 
-def simulate_replicate(scenario: Scenario, seed: int, scale: float, months: int, engine: str,
-                       overrides: dict | None) -> pd.DataFrame:
-    """One run; module-level so worker processes can import it."""
-    began = time.perf_counter()
-    try:
-        model = scenario.model(scale=scale, rng=seed, engine=engine, months=months, **(overrides or {}))
-    except ValueError as error:
-        raise SetupError(str(error)) from None
-    model.run_for(months)
-    return model.results(), time.perf_counter() - began
-
-
 def run_many(scenarios, replicates: int, seed: int, scale: float, months: int | None = None, engine: str = "fast",
-             workers: int = 1, overrides: dict | None = None, study_seeds: dict | None = None,
-             description: str | None = "replicates") -> dict[str, pd.DataFrame]:
-    """Run every scenario ``replicates`` times in one pool; return ``{scenario name: timeseries}``.
+             workers: int | None = 1, overrides: dict | None = None, study_seeds: dict | None = None,
+             description: str | None = "replicates", *, dask: str | None = None, backend=None,
+             calibrated: bool = True) -> dict[str, pd.DataFrame]:
+    """Run every scenario ``replicates`` times through one backend; return ``{scenario name: timeseries}``.
 
     Every scenario uses the study ``seed`` (common random numbers) unless ``study_seeds`` gives a scenario its
     own, which is only useful to measure what common random numbers buy. ``months`` defaults to each scenario's
-    own horizon."""
+    own horizon. The runs go to ``backend`` if given (left open), else to ``open_backend(dask, workers)``;
+    ``description`` labels the progress bar (None: no bar). Raises ``SetupError`` if the model refuses its set-up
+    and ``analysis.backends.RunError`` if a run fails otherwise."""
     tasks = []
     for s in scenarios:
         study = (study_seeds or {}).get(s.name, seed)
         for i in range(replicates):
-            tasks.append(((s.name, i), (s, replicate_seed(study, i), scale, months or s.months, engine, overrides)))
+            tasks.append(((s.name, i), (s, replicate_seed(study, i), scale, months or s.months, engine, overrides,
+                                        calibrated)))
     seeds = {task_id: args[1] for task_id, args in tasks}
     frames: dict = {}
     seconds: dict = {}
-    for (name, i), (frame, spent) in run_local(simulate_replicate, tasks, workers=workers, description=description):
-        frames[(name, i)] = frame
-        seconds[name] = seconds.get(name, 0.0) + spent
+    with borrowed(backend, dask, workers) as executor:
+        finished = tqdm(executor.map(simulate, (), tasks), total=len(tasks), desc=description, unit="run",
+                        disable=description is None, leave=False)
+        try:
+            for (name, i), result in finished:
+                frames[(name, i)] = result.frame()
+                seconds[name] = seconds.get(name, 0.0) + result.seconds
+        except RunError as error:
+            if isinstance(error.error, SetupError):
+                raise error.error from None
+            raise
+        finally:
+            finished.close()
     result = {}
     for s in scenarios:
         parts = []
@@ -108,12 +104,13 @@ def run_many(scenarios, replicates: int, seed: int, scale: float, months: int | 
 
 
 def run(scenario: Scenario, replicates: int, seed: int, scale: float, months: int | None = None,
-        engine: str = "fast", workers: int = 1, overrides: dict | None = None,
-        description: str | None = "replicates") -> pd.DataFrame:
+        engine: str = "fast", workers: int | None = 1, overrides: dict | None = None,
+        description: str | None = "replicates", **executor) -> pd.DataFrame:
     """The timeseries of one scenario: columns ``replicate, seed, date`` and every output, one row per replicate
-    and month, sorted by replicate then date."""
+    and month, sorted by replicate then date. ``executor``: ``dask``, ``backend`` or ``calibrated`` as in
+    ``run_many``."""
     return run_many([scenario], replicates, seed, scale, months, engine, workers, overrides,
-                    description=description)[scenario.name]
+                    description=description, **executor)[scenario.name]
 
 
 def describe(values) -> dict[str, float]:
@@ -166,58 +163,30 @@ def bands(timeseries: pd.DataFrame, metrics=outputs.NAMES) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "metric", *STATISTICS])
 
 
-def package_version() -> str:
-    """The installed package's version, else the checkout's pyproject.toml version, else "unknown"."""
-    try:
-        return importlib.metadata.version("tajmig")
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    try:
-        with open(ROOT / "pyproject.toml", "rb") as handle:
-            return str(tomllib.load(handle)["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "unknown"
-
-
-def git_commit() -> str | None:
-    """The checkout's commit, with ``-dirty`` when tracked files differ from it; None outside a git checkout."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
-            return None
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
-
-
 def manifest(scenario: Scenario, *, replicates: int, seed: int, scale: float, months: int, engine: str,
              workers: int, overrides: dict | None = None) -> dict:
-    """The provenance of a run (``run.json`` without timing and command line)."""
+    """The provenance of a run (``run.json`` without timing)."""
+    values = base_values(scenario.country, {**scenario.parameters, **(overrides or {})})
     return {
         "kind": "run",
         "scenario": scenario.name,
         "description": scenario.description,
         "scenario_path": scenario.path,
         "scenario_text": scenario.text,
-        "scenario_sha256": scenario.sha256,
         "data_files": [{"path": p, "sha256": h} for p, h in scenario.data_files],
         "country": scenario.country,
         "start": scenario.start,
         "end": horizon_end(scenario, months),
         "months": months,
-        "parameters": base_values(scenario.country, {**scenario.parameters, **(overrides or {})}),
+        "parameters": values,
         "overrides": dict(overrides or {}),
         "shocks": [s.as_dict() for s in scenario.shocks],
-        "seed": seed,
         "replicates": replicates,
         "seeds": [replicate_seed(seed, i) for i in range(replicates)],
         "scale": scale,
         "engine": engine,
         "workers": workers,
-        "package_version": package_version(),
-        "git_commit": git_commit(),
+        **provenance.stamp(scenario, seed=seed, parameters=values),
         "outputs": [{"name": o.name, "unit": o.unit, "description": o.description} for o in outputs.OUTPUTS],
     }
 
@@ -246,28 +215,6 @@ def _finite(value):
     if isinstance(value, np.generic):
         return _finite(value.item())
     return value
-
-
-def format_value(value: float, unit: str) -> str:
-    """A number as a reader wants it: shares as percentages, counts and dollars with k/M/bn."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    if unit.startswith("share"):
-        return f"{100 * value:.1f}%"
-    if unit.startswith("%"):
-        return f"{value:.1f}%"
-    prefix = "$" if unit.startswith("USD") else ""
-    magnitude = abs(value)
-    sign = "-" if value < 0 else ""
-    if magnitude >= 1e9:
-        return f"{sign}{prefix}{magnitude / 1e9:.2f}bn"
-    if magnitude >= 1e6:
-        return f"{sign}{prefix}{magnitude / 1e6:.2f}M"
-    if magnitude >= 1e4:
-        return f"{sign}{prefix}{magnitude / 1e3:.1f}k"
-    if magnitude >= 100 or unit.startswith(("persons", "checks", "jobs")):
-        return f"{sign}{prefix}{magnitude:,.0f}"
-    return f"{sign}{prefix}{magnitude:.3g}"
 
 
 def summary_text(summary: pd.DataFrame, horizon_date: str, m12_date: str | None,

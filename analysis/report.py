@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import plots
+from analysis.formatting import format_signed, format_value
 
 MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json")
 KINDS = ("run", "compare", "sweep", "sensitivity", "validation")
@@ -141,11 +142,26 @@ def _run(directory: Path, manifest: dict):
     return figures, sections
 
 
+def _interval(row, centre: str, low: str, high: str, prefix: str = "", signed: bool = False) -> str:
+    """``row[centre]`` with ``[row[low] – row[high]]`` in small print, each column name behind ``prefix``."""
+    def text(column):
+        value = row[prefix + column]
+        return format_signed(value, row["unit"]) if signed else format_value(value, row["unit"])
+
+    return f"{text(centre)} <span class=band>[{text(low)} – {text(high)}]</span>"
+
+
 def _band(row, prefix: str) -> str:
-    unit = row["unit"]
-    return (f"{format_value(row[prefix + 'median'], unit)} "
-            f"<span class=band>[{format_value(row[prefix + 'p05'], unit)} – "
-            f"{format_value(row[prefix + 'p95'], unit)}]</span>")
+    return _interval(row, "median", "p05", "p95", prefix)
+
+
+def _headline_rows(table: pd.DataFrame):
+    """``(metric, row, cells)`` for each headline metric in ``table`` (indexed by metric); ``cells`` starts the
+    table row with the metric's label and unit."""
+    for metric in HEADLINE_METRICS:
+        if metric in table.index:
+            row = table.loc[metric]
+            yield metric, row, [plots.label(metric), html.escape(row["unit"])]
 
 
 def _run_summary_table(summary: pd.DataFrame, dates: list[str]) -> str:
@@ -156,17 +172,11 @@ def _run_summary_table(summary: pd.DataFrame, dates: list[str]) -> str:
         head.append(f"{m12}: median [5–95%]")
     head += [f"{dates[-1]}: median [5–95%]", f"{dates[-1]}: mean [95% CI]"]
     body = []
-    for metric in HEADLINE_METRICS:
-        if metric not in rows.index:
-            continue
-        row = rows.loc[metric]
-        unit = row["unit"]
-        cells = [plots.label(metric), html.escape(unit), format_value(row["start_mean"], unit)]
+    for _, row, cells in _headline_rows(rows):
+        cells.append(format_value(row["start_mean"], row["unit"]))
         if m12:
             cells.append(_band(row, "m12_"))
-        cells += [_band(row, ""), f"{format_value(row['mean'], unit)} <span class=band>"
-                                  f"[{format_value(row['mean_ci_low'], unit)} – "
-                                  f"{format_value(row['mean_ci_high'], unit)}]</span>"]
+        cells += [_band(row, ""), _interval(row, "mean", "mean_ci_low", "mean_ci_high")]
         body.append(cells)
     note = ("Bands are the 5th to 95th percentiles over replicates (the spread of outcomes); the CI is the 95% "
             "confidence interval of the mean (Student t), the Monte Carlo uncertainty of the average.")
@@ -209,11 +219,6 @@ def _compare(directory: Path, manifest: dict):
     return figures, sections
 
 
-def _signed(value, unit: str) -> str:
-    text = format_value(value, unit, difference=True)
-    return text if text.startswith(("-", "n/a")) or value == 0 else "+" + text
-
-
 def _comparison_table(table: pd.DataFrame, base_summary: pd.DataFrame, base: str) -> str:
     base_rows = base_summary.set_index("metric")
     parts = []
@@ -227,17 +232,11 @@ def _comparison_table(table: pd.DataFrame, base_summary: pd.DataFrame, base: str
             head.append(f"{alternative} − {base}, {m12}: mean [95% CI]")
         head.append(f"{alternative} − {base}, {horizon}: mean [95% CI]")
         body = []
-        for metric in HEADLINE_METRICS:
-            if metric not in frame.index:
-                continue
-            row = frame.loc[metric]
-            unit = row["unit"]
-            cells = [plots.label(metric), html.escape(unit),
-                     format_value(base_rows.loc[metric, "mean"], unit) if metric in base_rows.index else ""]
+        for metric, row, cells in _headline_rows(frame):
+            cells.append(format_value(base_rows.loc[metric, "mean"], row["unit"]) if metric in base_rows.index
+                         else "")
             for prefix in (("m12_", "") if has_m12 else ("",)):
-                cells.append(f"{_signed(row[prefix + 'diff_mean'], unit)} <span class=band>"
-                             f"[{_signed(row[prefix + 'diff_ci_low'], unit)}, "
-                             f"{_signed(row[prefix + 'diff_ci_high'], unit)}]</span>")
+                cells.append(_interval(row, "diff_mean", "diff_ci_low", "diff_ci_high", prefix, signed=True))
             body.append(cells)
         parts.append(f"<h3>{html.escape(alternative)} − {html.escape(base)}</h3>" + _table(head, body, raw=True))
     note = ("Differences are paired by replicate (common random numbers); pp = percentage points. Every output "
@@ -378,27 +377,6 @@ _BUILDERS = {"run": _run, "compare": _compare, "sweep": _sweep, "sensitivity": _
 
 
 # ---------------------------------------------------------------------------------------------------- formatting
-def format_value(value, unit: str, difference: bool = False) -> str:
-    """A number as a reader wants it: shares as percentages (percentage points for a difference), counts and
-    dollars with k, M or bn."""
-    if value is None or isinstance(value, str) or not math.isfinite(float(value)):
-        return "n/a"
-    value = float(value)
-    if unit.startswith("share"):
-        return f"{100 * value:.1f}{'pp' if difference else '%'}"
-    if unit.startswith("%"):
-        return f"{value:.1f}{'pp' if difference else '%'}"
-    prefix = "$" if unit.startswith("USD") else ""
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    for threshold, factor, suffix, digits in ((1e9, 1e9, "bn", 2), (1e6, 1e6, "M", 2), (1e4, 1e3, "k", 1)):
-        if magnitude >= threshold:
-            return f"{sign}{prefix}{magnitude / factor:.{digits}f}{suffix}"
-    if magnitude >= 100 or unit.startswith(("persons", "checks", "jobs")):
-        return f"{sign}{prefix}{magnitude:,.0f}"
-    return f"{sign}{prefix}{magnitude:.3g}"
-
-
 def _plain(value) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):

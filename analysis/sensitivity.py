@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis import design as designs
 from analysis import scalars
+from analysis.formatting import format_ids
 from analysis.store import Store, fingerprint, write_csv
 from analysis.sweep import Sweep, run_scalars
 from sim.scenario import Scenario
@@ -54,10 +55,6 @@ def plan(scenario: Scenario, method: str, samples: int, factors: list, *, replic
 
 
 # ---------------------------------------------------------------------------------------------- guarded SALib
-def _list(ids, limit: int = 10) -> str:
-    ids = [int(i) for i in ids]
-    return ", ".join(map(str, ids[:limit])) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
 
 def _check_values(y: np.ndarray, expected: int, what: str) -> np.ndarray:
     y = np.asarray(y, dtype=np.float64)
@@ -66,7 +63,7 @@ def _check_values(y: np.ndarray, expected: int, what: str) -> np.ndarray:
                                f"points: the outputs do not belong to this design")
     bad = np.flatnonzero(~np.isfinite(y))
     if bad.size:
-        raise SensitivityError(f"output is NaN or infinite at design points {_list(bad)}")
+        raise SensitivityError(f"output is NaN or infinite at design points {format_ids(bad)}")
     return y
 
 
@@ -127,10 +124,10 @@ def _checked_runs(store: Store, manifest: pd.DataFrame) -> None:
     missing = sorted(expected - done)
     if missing:
         raise SensitivityError(f"{store.directory}: {len(missing)} of the design's {len(expected)} runs have no "
-                               f"results (run ids {_list(missing)}); run the same command again to finish them")
+                               f"results (run ids {format_ids(missing)}); run the same command again to finish them")
     strangers = sorted(done - expected)
     if strangers:
-        raise SensitivityError(f"{store.directory}: results for run ids {_list(strangers)}, which are not in the "
+        raise SensitivityError(f"{store.directory}: results for run ids {format_ids(strangers)}, which are not in the "
                                f"design's manifest: the results do not belong to this design")
 
 
@@ -138,7 +135,7 @@ def _check_finite(table: pd.DataFrame, names) -> None:
     for name in names:
         bad = table.loc[~np.isfinite(table[name].to_numpy(dtype=np.float64)), "run_id"]
         if len(bad):
-            raise SensitivityError(f"output {name} is NaN in {len(bad)} runs (run ids {_list(bad)}); "
+            raise SensitivityError(f"output {name} is NaN in {len(bad)} runs (run ids {format_ids(bad)}); "
                                    f"{scalars.BY_NAME[name].description}")
 
 
@@ -146,7 +143,7 @@ def _point_means(table: pd.DataFrame, columns, points: int) -> pd.DataFrame:
     means = table.groupby("point_id", sort=True)[list(columns)].mean()
     if not means.index.equals(pd.RangeIndex(points)):
         missing = sorted(set(range(points)) - set(means.index))
-        raise SensitivityError(f"no runs for design points {_list(missing)}")
+        raise SensitivityError(f"no runs for design points {format_ids(missing)}")
     return means
 
 
@@ -251,7 +248,7 @@ def _time_resolved(store, manifest, names, months, points, analyse_output, param
         values = runs[series].to_numpy(dtype=np.float64).reshape(len(run_ids), months)
         bad = run_ids[~np.isfinite(values).all(axis=1)]
         if bad.size:
-            raise SensitivityError(f"monthly output {series} is NaN in runs {_list(bad)}")
+            raise SensitivityError(f"monthly output {series} is NaN in runs {format_ids(bad)}")
         for month in horizons(months):
             frame = pd.DataFrame({"point_id": point_of, "value": values[:, month - 1]})
             y = _point_means(frame, ["value"], points)["value"].to_numpy()

@@ -32,6 +32,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis import provenance
+
 DESIGN_FILE = "design.json"
 POINTS_FILE = "points.csv"
 SAMPLE_FILE = "sample.csv"
@@ -50,8 +52,7 @@ class StoreError(Exception):
 
 
 # Fields of design.json that describe a sweep without defining its runs: they may differ on resume.
-NOT_DEFINING = frozenset({"fingerprint", "created", "command", "outputs", "package_version", "git_commit",
-                          "scenario_path"})
+NOT_DEFINING = frozenset({"fingerprint", "outputs", "scenario_path", *provenance.DESCRIPTIVE})
 
 
 def defining(design: dict) -> dict:
@@ -146,7 +147,9 @@ class Store:
             return False
         if existing.get("fingerprint") == design["fingerprint"]:
             return True
-        difference = _describe_difference(defining(existing), defining(design))
+        # Only fields this design has are named: one it lacks is not something another flag could change.
+        difference = _describe_difference({k: v for k, v in defining(existing).items() if k in design},
+                                          defining(design))
         raise StoreError(f"{self.directory} holds a different {existing.get('kind', 'sweep')} design "
                          f"({difference}); use another --out, or delete it to start again")
 

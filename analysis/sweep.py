@@ -14,13 +14,10 @@ model overrides (over the scenario's own ``[parameters]``; shocks still apply on
 numbers (common random numbers, as between scenarios in ``compare``): differences between points come from the
 parameters, not from noise, and replicate ``r`` of a sweep point equals replicate ``r`` of ``run.py run`` with the
 same overrides and seed. A run's result depends only on its run id and the sweep, never on the backend, the number
-of workers or the order runs finish in.
+of workers or the order runs finish in. Every run is ``analysis.runner.simulate`` on an ``analysis.backends``
+backend, and ``design.json`` carries the fields of ``analysis.provenance.stamp``.
 """
 
-import datetime
-import importlib.metadata
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,17 +27,17 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from analysis import scalars
-from analysis.backends import code_version, open_backend
+from analysis import provenance, scalars
+from analysis.backends import RunError, borrowed
 from analysis.design import Design
-from analysis.runner import replicate_seed
+from analysis.formatting import format_duration, format_ids
+from analysis.runner import dates, replicate_seed, simulate
 from analysis.store import Store, fingerprint, write_csv
 from sim import outputs, parameters
-from sim.calendar import format_month, parse_month
+from sim.calendar import parse_month
 from sim.scenario import Scenario, base_values
 from sim.timeline import Timeline
 
-ROOT = Path(__file__).resolve().parent.parent
 FLUSH_RUNS = 1000     # a part is written after this many runs...
 FLUSH_SECONDS = 10.0  # ...or this long after the previous one, so a crash loses at most ~10 s of work
 PILOT_MONTHS = 6
@@ -48,13 +45,6 @@ PILOT_MONTHS = 6
 
 class SweepError(Exception):
     """A sweep cannot go on; the message is one line."""
-
-
-@dataclass(frozen=True)
-class RunFailure:
-    """What a worker returns when the model raised, so the error can name the run whatever the backend."""
-
-    message: str
 
 
 @dataclass(frozen=True)
@@ -73,8 +63,7 @@ class Sweep:
         return len(self.design) * self.replicates
 
     def dates(self) -> list[str]:
-        first = parse_month(self.scenario.start)
-        return [format_month(first + i) for i in range(self.months)]
+        return dates(self.scenario.start, self.months)
 
     def plan(self) -> pd.DataFrame:
         """One row per run: ``run_id, point_id, replicate, seed`` and the parameter values it runs with."""
@@ -102,35 +91,16 @@ class Sweep:
             "scale": float(self.scale),  # 100 and 100.0 are one design: the fingerprint must not tell them apart
             "months": int(self.months),
             "engine": self.engine,
-            "model_version": code_version(),
             "scenario": {"name": s.name, "sha256": s.sha256, "start": s.start, "country": s.country},
             "start": s.start,
             "end": self.dates()[-1],
             "scenario_path": s.path,
-            "package_version": _package_version(),
-            "git_commit": _git_commit(),
-            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "command": " ".join(sys.argv),
+            # model_version defines the runs (a store made by another model is refused); the other fields
+            # describe how they were made. parameters_sha256: the values before the design's and the shocks.
+            **provenance.stamp(s, seed=self.seed, parameters=base_values(s.country, s.parameters)),
         }
         record["fingerprint"] = fingerprint(record, self.design.sample)
         return record
-
-
-def _package_version() -> str:
-    try:
-        return importlib.metadata.version("tajmig")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown (not installed)"
-
-
-def _git_commit() -> str | None:
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if head.returncode != 0:
-        return None
-    return head.stdout.strip() or None
 
 
 def check_points(sweep: Sweep) -> None:
@@ -151,44 +121,16 @@ def check_points(sweep: Sweep) -> None:
                              f"narrow the bounds") from None
 
 
-def simulate_values(scenario: Scenario, scale: float, months: int, engine: str, seed: int, overrides: dict):
-    """One run's monthly outputs as a ``months x len(sim.outputs.NAMES)`` float64 array (a worker's task)."""
-    try:
-        model = scenario.model(scale=scale, rng=seed, engine=engine, months=months, **overrides)
-        model.run_for(months)
-    except Exception as error:  # returned, not raised, so the parent can name the run on any backend
-        return RunFailure(f"{type(error).__name__}: {error}")
-    # The DataCollector's columns straight into an array: the same float64 values as ``model.results()``
-    # (tests/test_sweep.py checks it), without building a DataFrame, which costs ~10 % of a 12-month run at 1:100.
-    collected = model.datacollector.model_vars
-    return np.array([collected[name] for name in outputs.NAMES], dtype=np.float64).T.copy()
-
-
 def pilot(sweep: Sweep, overrides: dict) -> float:
     """Seconds one run of the sweep takes, from a short run in this process: the set-up (population and spin-up)
     is timed whole, the months from the first ``PILOT_MONTHS`` and extrapolated to the sweep's length."""
     seed = replicate_seed(sweep.seed, 0)
     # The first model built in a process loads the compiled kernels; keep that out of the timing.
-    warm = sweep.scenario.model(scale=max(sweep.scale, 2000.0), rng=seed, engine=sweep.engine, months=1,
-                                **overrides)
-    warm.run_for(1)
-    began = time.perf_counter()
-    model = sweep.scenario.model(scale=sweep.scale, rng=seed, engine=sweep.engine, months=sweep.months,
-                                 **overrides)
-    built = time.perf_counter()
+    simulate(sweep.scenario, seed, max(sweep.scale, 2000.0), 1, sweep.engine, overrides)
     months = min(sweep.months, PILOT_MONTHS)
-    model.run_for(months)
-    finished = time.perf_counter()
-    return (built - began) + (finished - built) * sweep.months / months
+    result = simulate(sweep.scenario, seed, sweep.scale, months, sweep.engine, overrides)
+    return result.setup_seconds + (result.seconds - result.setup_seconds) * sweep.months / months
 
-
-def format_duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{minutes:.0f} min" if minutes >= 10 else f"{int(minutes)} min {seconds % 60:.0f} s"
-    return f"{int(minutes // 60)} h {minutes % 60:.0f} min"
 
 
 def _part_table(batch, plan: pd.DataFrame, dates: list[str]) -> pa.Table:
@@ -238,10 +180,7 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
             seconds_per_run = pilot(sweep, overrides)
         except ValueError as error:
             raise SweepError(f"the pilot run failed: {error}") from None
-    owned = backend is None
-    if owned:
-        backend = open_backend(dask, workers)
-    try:
+    with borrowed(backend, dask, workers) as backend:
         if estimate:
             echo(f"estimated {format_duration(len(todo) * seconds_per_run / backend.workers)} on "
                  f"{backend.description} (pilot run: {seconds_per_run:.2f} s per run)")
@@ -258,19 +197,16 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
             _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, progress)
         finally:
             store.unlock()
-    finally:
-        if owned:
-            backend.close()
     return store
 
 
 def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, progress):
-    dates = sweep.dates()
+    month_labels = sweep.dates()
     by_run = plan.set_index("run_id", drop=False)
     names = sweep.design.names
-    tasks = ((int(row.run_id), (int(row.seed), {name: float(getattr(row, name)) for name in names}))
+    tasks = ((int(row.run_id), (int(row.seed), sweep.scale, sweep.months, sweep.engine,
+                                {name: float(getattr(row, name)) for name in names}))
              for row in todo.itertuples(index=False))
-    common = (sweep.scenario, sweep.scale, sweep.months, sweep.engine)
     limit = part_runs or FLUSH_RUNS
     batch, done = [], set(done)
     last_flush = time.monotonic()
@@ -280,23 +216,23 @@ def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, 
     def flush():
         nonlocal batch, last_flush
         if batch:
-            store.write_part(_part_table(batch, by_run, dates))
+            store.write_part(_part_table(batch, by_run, month_labels))
             done.update(run_id for run_id, _ in batch)
             batch = []
         store.write_manifest(plan, done)
         last_flush = time.monotonic()
 
     try:
-        for run_id, result in backend.map(simulate_values, common, tasks):
-            if isinstance(result, RunFailure):
-                row = by_run.loc[run_id]
-                setting = ", ".join(f"{name}={row[name]:g}" for name in names)
-                raise SweepError(f"run {run_id} (point {row['point_id']}, replicate {row['replicate']}, {setting}) "
-                                 f"failed: {result.message}")
-            batch.append((run_id, result))
+        for run_id, result in backend.map(simulate, (sweep.scenario,), tasks):
+            batch.append((run_id, result.values))
             bar.update()
             if len(batch) >= limit or time.monotonic() - last_flush >= flush_seconds:
                 flush()
+    except RunError as error:
+        row = by_run.loc[error.task_id]
+        setting = ", ".join(f"{name}={row[name]:g}" for name in names)
+        raise SweepError(f"run {error.task_id} (point {row['point_id']}, replicate {row['replicate']}, {setting}) "
+                         f"failed: {error}") from None
     finally:
         bar.close()
         flush()
@@ -317,18 +253,13 @@ def run_scalars(out, names=None) -> pd.DataFrame:
     unique, first, counts = np.unique(run_ids, return_index=True, return_counts=True)
     incomplete = unique[counts != months]
     if incomplete.size:
-        raise SweepError(f"{out}: runs {_list(incomplete)} do not have {months} months each")
+        raise SweepError(f"{out}: runs {format_ids(incomplete)} do not have {months} months each")
     table = pd.DataFrame({"run_id": unique})
     for name in names:
         values = runs[scalars.BY_NAME[name].series].to_numpy().reshape(len(unique), months)
         table[name] = scalars.values(values, name)
     return manifest.merge(table, on="run_id", how="inner", validate="one_to_one")
 
-
-def _list(ids, limit: int = 10) -> str:
-    ids = [int(i) for i in ids]
-    shown = ", ".join(str(i) for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def summarise(table: pd.DataFrame, parameter_names, names) -> pd.DataFrame:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import ensemble
 from analysis.calibration import DATA, LAST_TARGET_YEAR
-from analysis.runner import replicate_seed
 from sim.scenario import Scenario
 
 VALIDATION_YEARS = list(range(2014, 2020))
@@ -46,15 +46,14 @@ def data_table() -> pd.DataFrame:
     return table
 
 
-def hindcast(scenario: Scenario, replicates: int = 10, scale: float = 100, seed: int = 1, workers: int = 1,
-             progress: bool = True) -> pd.DataFrame:
-    """Annual remittances per replicate (columns: replicate, year, remittances_usd_bn, remittances_formal_usd_bn)."""
-    from analysis.parallel import run_local
-    from analysis.runner import simulate
-
-    tasks = [(r, (scenario, replicate_seed(seed, r), scale, scenario.months)) for r in range(replicates)]
+def hindcast(scenario: Scenario, replicates: int = 10, scale: float = 100, seed: int = 1, workers: int | None = 1,
+             progress: bool = True, **executor) -> pd.DataFrame:
+    """Annual remittances per replicate (columns: replicate, year, remittances_usd_bn, remittances_formal_usd_bn),
+    over the years the run covers whole. ``executor``: ``dask`` or ``backend`` as in ``analysis.ensemble.run``."""
+    series = ensemble.run(scenario, replicates, seed, scale, workers=workers,
+                          description="hindcast" if progress else None, **executor)
     frames = []
-    for replicate, frame in run_local(simulate, tasks, workers, "hindcast" if progress else None):
+    for replicate, frame in series.groupby("replicate", sort=True):
         table = annual(frame).reset_index(names="year")
         table.insert(0, "replicate", replicate)
         frames.append(table)

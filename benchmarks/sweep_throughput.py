@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analysis import design, sweep  # noqa: E402
+from analysis import design, runner, sweep  # noqa: E402
 from analysis.backends import DaskBackend, LocalBackend, available_cpus  # noqa: E402
 from sim import scenario as scenarios  # noqa: E402
 
@@ -50,11 +50,11 @@ def _timed_sweep(plan: sweep.Sweep, backend) -> float:
 
 def _seconds_per_run(plan: sweep.Sweep, runs: int = 10) -> float:
     points = plan.plan().head(runs)
-    common = (plan.scenario, plan.scale, plan.months, plan.engine)
-    sweep.simulate_values(*common, int(points.seed[0]), {})  # load the compiled kernels
+    runner.simulate(plan.scenario, int(points.seed[0]), plan.scale, plan.months, plan.engine)  # load the kernels
     began = time.perf_counter()
     for row in points.itertuples(index=False):
-        sweep.simulate_values(*common, int(row.seed), {n: float(getattr(row, n)) for n in plan.design.names})
+        runner.simulate(plan.scenario, int(row.seed), plan.scale, plan.months, plan.engine,
+                        {n: float(getattr(row, n)) for n in plan.design.names})
     return (time.perf_counter() - began) / len(points)
 
 

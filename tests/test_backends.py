@@ -11,7 +11,8 @@ import distributed
 import pandas as pd
 import pytest
 
-from analysis.backends import DaskBackend, LocalBackend, code_version
+from analysis.backends import DaskBackend, LocalBackend, RunError
+from analysis.provenance import model_version
 from analysis.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +25,25 @@ def cli(*args):
     return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-def test_local_backend_streams_every_task():
+def reciprocal(value: int) -> float:
+    return 1 / value
+
+
+def test_local_backend_streams_every_task_and_names_the_one_that_raised():
     # First in the file: it forks, which is safest before the Dask tests below start their threads.
-    results = dict(LocalBackend(2).map(pow, (2,), [(i, (i,)) for i in range(9)]))
-    assert results == {i: 2 ** i for i in range(9)}
+    with LocalBackend(2) as backend:
+        assert dict(backend.map(pow, (2,), [(i, (i,)) for i in range(9)])) == {i: 2 ** i for i in range(9)}
+        with pytest.raises(RunError, match="ZeroDivisionError: division by zero") as raised:
+            dict(backend.map(reciprocal, (), [(i, (i,)) for i in (3, 2, 0, 1)]))
+    assert raised.value.task_id == 0 and isinstance(raised.value.error, ZeroDivisionError)
+    assert "in reciprocal" in str(raised.value.error.__cause__), "the worker's traceback comes back"
+
+
+def test_this_process_backend_runs_in_order_and_names_the_task_that_raised():
+    assert list(LocalBackend(1).map(pow, (), [("a", (2, 3)), ("b", (3, 2))])) == [("a", 8), ("b", 9)]
+    with pytest.raises(RunError) as raised:
+        list(LocalBackend(1).map(reciprocal, (), [("x", (1,)), ("y", (0,))]))
+    assert raised.value.task_id == "y"
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +85,12 @@ def test_a_task_lost_with_its_worker_is_resubmitted(tmp_path):
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with DaskBackend("local", workers=1) as backend:
             results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(1, (5,)), (2, (7,))]))
+            # An error of the task itself is the task's, not Dask's: not retried, and named.
+            with pytest.raises(RunError, match="ZeroDivisionError") as raised:
+                dict(backend.map(reciprocal, (), [(4, (0,))]))
     assert results == {1: 10, 2: 14}
+    assert raised.value.task_id == 4
 
 
-def test_code_version_is_stable():
-    assert code_version() == code_version()
+def test_model_version_is_stable():
+    assert model_version() == model_version()

@@ -2,7 +2,8 @@
 
 Run and comparison results come from small real runs (coarse scale, few replicates, 14 months). Sweep,
 sensitivity and validation tables are small synthetic frames that follow the results-directory contract exactly
-(docs in notes/CONTEXT.md: design.json, summary.csv, indices.csv, indices_time.csv, noise.csv, hindcast.csv)."""
+(design.json, summary.csv, indices.csv, indices_time.csv and noise.csv as docs/sweeps.md describes them; hindcast.csv
+as analysis/validation.py writes it)."""
 
 import functools
 import json
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.runner import replicate_seed, simulate
+from analysis import ensemble
+from analysis.runner import replicate_seed
 from sim import outputs
 from sim.scenario import load
 
@@ -32,14 +34,7 @@ def timeseries(name: str) -> pd.DataFrame:
     """``timeseries.csv`` of a small ensemble: ``baseline``, or ``crackdown`` (the baseline with raids tripled)."""
     scenario = load(ROOT / "scenarios" / "baseline.toml")
     overrides = {"raid_intensity": 0.09} if name == "crackdown" else None
-    frames = []
-    for i in range(REPLICATES):
-        seed = replicate_seed(SEED, i)
-        frame = simulate(scenario, seed, SCALE, MONTHS, overrides=overrides)
-        frame.insert(0, "seed", seed)
-        frame.insert(0, "replicate", i)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)[["replicate", "seed", "date", *outputs.NAMES]]
+    return ensemble.run(scenario, REPLICATES, SEED, SCALE, MONTHS, overrides=overrides, description=None)
 
 
 def _describe(values) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from analysis import compare, ensemble
+from analysis.formatting import format_duration, format_ids, format_signed, format_value
 from analysis.runner import replicate_seed
 from sim import outputs, scenario
 
@@ -96,8 +97,29 @@ def test_a_real_ensemble_has_the_contract_columns_and_the_replicate_seeds():
 
 
 def test_values_are_formatted_for_readers():
-    assert ensemble.format_value(0.1234, "share") == "12.3%"
-    assert ensemble.format_value(351_162_009.6, "USD/month") == "$351.16M"
-    assert ensemble.format_value(1_098_840, "persons") == "1.10M"
-    assert ensemble.format_value(3600, "persons/month") == "3,600"
-    assert ensemble.format_value(float("nan"), "persons") == "n/a"
+    assert format_value(0.1234, "share") == "12.3%"
+    assert format_value(351_162_009.6, "USD/month") == "$351.16M"
+    assert format_value(1_098_840, "persons") == "1.10M"
+    assert format_value(3600, "persons/month") == "3,600"
+    assert format_value(float("nan"), "persons") == "n/a"
+    assert format_value(None, "persons") == "n/a"
+    assert format_value(-12_345, "USD") == "-$12.3k"
+    assert format_value(0.4567, "jobs") == "0"
+    assert format_value(0.4567, "ratio") == "0.457"
+    assert format_value(12.34, "% of GDP") == "12.3%"
+
+
+def test_differences_of_rates_are_in_percentage_points_and_signed():
+    assert format_value(0.012, "share", difference=True) == "1.2pp"
+    assert format_signed(0.012, "share") == "+1.2pp"
+    assert format_signed(-2.5, "% of GDP") == "-2.5pp"
+    assert format_signed(-351_162_009.6, "USD/month") == "-$351.16M"
+    assert format_signed(0, "persons") == "0"
+    assert format_signed(float("nan"), "persons") == "n/a"
+
+
+def test_ids_and_durations_read_briefly():
+    assert format_ids([3, 5, 8]) == "3, 5, 8"
+    assert format_ids(range(13)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 3 more"
+    assert [format_duration(s) for s in (8.49, 42, 200, 1500, 3725)] == \
+        ["8.5 s", "42 s", "3 min 20 s", "25 min", "1 h 2 min"]

@@ -156,7 +156,7 @@ def test_one_writer_at_a_time(tmp_path):
 
 
 def test_resuming_after_the_model_changed_is_refused(tmp_path, uninterrupted, monkeypatch):
-    from analysis import design, sweep
+    from analysis import design, provenance, sweep
     from sim import scenario as scenarios
 
     record = Store(uninterrupted).design()
@@ -165,7 +165,7 @@ def test_resuming_after_the_model_changed_is_refused(tmp_path, uninterrupted, mo
                                     (design.factor("rub_per_usd", 60, 130), 5)]),
                        replicates=2, seed=3, scale=500, months=13)
     assert Store(uninterrupted).check(plan.record())  # the same design, built in this process
-    monkeypatch.setattr(sweep, "code_version", lambda: "another model")
+    monkeypatch.setattr(provenance, "model_version", lambda: "another model")
     with pytest.raises(StoreError, match="the model's code or data changed since these runs were made"):
         Store(uninterrupted).check(plan.record())
     assert Store(uninterrupted).design() == record

@@ -80,7 +80,7 @@ def test_a_sweep_run_is_the_scenario_run_with_the_points_values_as_overrides(tmp
         assert row.seed == replicate_seed(9, row.replicate)
         assert float(row.network_contacts).is_integer()
         expected = simulate(s, row.seed, 5000, 3, overrides={"raid_intensity": row.raid_intensity,
-                                                             "network_contacts": row.network_contacts})
+                                                             "network_contacts": row.network_contacts}).frame()
         stored = runs[runs["run_id"] == row.run_id]
         assert np.array_equal(stored[list(outputs.NAMES)].to_numpy(), expected[list(outputs.NAMES)].to_numpy())
         assert stored["date"].tolist() == expected["date"].tolist()
@@ -109,7 +109,7 @@ def test_integer_parameters_run_with_every_whole_value_of_their_range():
 
 def test_scalars_follow_their_definitions():
     s = scenarios.load(SCENARIO)
-    frame = simulate(s, 3, 5000, 13)
+    frame = simulate(s, 3, 5000, 13).frame()
     values = scalars.of_run(frame)
     r = frame["remittances_usd"].to_numpy()
     assert values["remittance_change_12m_pct"] == pytest.approx(100 * (r[12] / r[0] - 1))

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from analysis import calibration
-from analysis.cli import positive_float, positive_int
+from analysis import calibration, cli
+from analysis.cli import positive_int
+from analysis.commands.run import check_scale
 from sim import scenario as scenarios
 
 DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
@@ -18,10 +19,11 @@ def register(subparsers):
                     "estimates to scenarios/calibrated/<country>.toml, which the model loads by default.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
     parser.add_argument("--budget", type=positive_int, default=150, help="objective evaluations (default 150)")
-    parser.add_argument("--scale", type=positive_float, default=200, help="persons per agent (default 200)")
-    parser.add_argument("--replicates", type=positive_int, default=3,
-                        help="seeds averaged per evaluation, the same for every candidate (default 3)")
-    parser.add_argument("--seed", type=int, default=2013, help="study seed (default 2013)")
+    cli.add_sample_flags(parser, replicates=3, scale=200.0, seed=2013,
+                         replicates_help="seeds averaged per evaluation, the same for every candidate")
+    cli.add_executor_flags(parser, "local worker processes running an evaluation's replicates, or workers of "
+                                   "--dask local (default: the CPU count, at most --replicates); the fit does "
+                                   "not depend on it")
     parser.add_argument("--output", type=Path, help="parameter file to write (default "
                                                     "scenarios/calibrated/<country>.toml)")
     parser.set_defaults(func=main)
@@ -29,8 +31,10 @@ def register(subparsers):
 
 def main(args):
     scenario = scenarios.load(args.scenario)
-    record = calibration.calibrate(scenario, budget=args.budget, scale=args.scale, replicates=args.replicates,
-                                   seed=args.seed)
+    check_scale(args.scale, [scenario])
+    with cli.open_backend(args, runs=args.replicates) as backend, cli.refused_setup():
+        record = calibration.calibrate(scenario, budget=args.budget, scale=args.scale, replicates=args.replicates,
+                                       seed=args.seed, backend=backend)
     path = calibration.write(record, args.output)
     print(f"{'target':22} {'year':>4} {'data':>12} {'band':>25} {'model':>12}")
     for row in record["fit"]:

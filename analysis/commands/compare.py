@@ -3,7 +3,8 @@
 import time
 from pathlib import Path
 
-from analysis.commands.run import add_run_flags, check_flags, command_line, load_scenario, render, simulate
+from analysis import cli
+from analysis.commands.run import add_run_flags, check_flags, load_scenario, simulate
 from sim.scenario import ScenarioError
 
 
@@ -46,16 +47,17 @@ def load_all(args):
 def main(args):
     base, alternatives = load_all(args)
     scenarios = [base, *alternatives]
-    workers = check_flags(args, args.replicates * len(scenarios), scenarios)
+    check_flags(args, scenarios)
     out = Path(args.out) if args.out else Path("results") / (
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
 
-    from analysis import compare, ensemble
+    from analysis import compare, ensemble, provenance
     from analysis.outdir import atomic_directory
     from analysis.runner import replicate_seed
 
     began = time.perf_counter()
-    series = simulate(scenarios, args, workers)
+    with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:
+        series = simulate(scenarios, args, backend)
     summaries = {s.name: ensemble.summarise(series[s.name]) for s in scenarios}
     diffs = [compare.differences(series[base.name], series[a.name], a.name) for a in alternatives]
     import pandas as pd
@@ -70,7 +72,6 @@ def main(args):
         "runs": {s.name: s.name for s in scenarios},
         "scenarios": {s.name: {"path": s.path, "sha256": s.sha256, "description": s.description}
                       for s in scenarios},
-        "seed": args.seed,
         "replicates": args.replicates,
         "seeds": [replicate_seed(args.seed, i) for i in range(args.replicates)],
         "scale": args.scale,
@@ -78,20 +79,19 @@ def main(args):
         "start": base.start,
         "end": ensemble.month_dates(series[base.name])[-1],
         "engine": args.engine,
-        "workers": workers,
-        "package_version": ensemble.package_version(),
-        "git_commit": ensemble.git_commit(),
+        "workers": backend.workers,
         "wall_time_s": round(wall, 3),
-        "command_line": command_line(),
         "common_random_numbers": "replicate i of every scenario runs with analysis.runner.replicate_seed(seed, i)",
+        # Each scenario's own hashes are in "scenarios" and in its run.json.
+        **provenance.stamp(seed=args.seed),
     }
     with atomic_directory(out) as staging:
         for s in scenarios:
             manifest = ensemble.manifest(s, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                                         months=s.months, engine=args.engine, workers=workers)
+                                         months=s.months, engine=args.engine, workers=backend.workers)
             manifest.update(wall_time_s=round(wall, 3), wall_time_note="the whole comparison",
                             compute_time_s=round(series[s.name].attrs["compute_time_s"], 3),
-                            command_line=command_line(), part_of_comparison=True)
+                            part_of_comparison=True)
             ensemble.write(staging / s.name, series[s.name], summaries[s.name], manifest)
         table.to_csv(staging / "comparison.csv", index=False)
         differences.to_csv(staging / "differences.csv", index=False)
@@ -103,12 +103,12 @@ def main(args):
     plural = "s" if args.replicates > 1 else ""
     print(f"{args.replicates} replicate{plural} per scenario with common random numbers, scale {args.scale:g}, "
           f"{base.start}..{info['end']} ({base.months} months), engine {args.engine}, seed {args.seed}, "
-          f"{wall:.1f} s on {workers} worker{'s' if workers > 1 else ''}\n")
+          f"{wall:.1f} s on {backend.description}\n")
     print(compare.comparison_text(table, summaries[base.name], ensemble.KEY_METRICS))
     print(f"\nALT - BASE paired by replicate: mean [95% CI of the mean]; pp = percentage points. "
           f"All metrics: {out}/comparison.csv")
     for s in scenarios:
-        render(out / s.name, args)
-    render(out, args)
+        cli.render(out / s.name, args)
+    cli.render(out, args)
     print(f"wrote {out}/")
     return 0

@@ -4,9 +4,6 @@ Defaults: 20 replicates at 20 persons per agent (timings in ``docs/scenario-form
 which runs the ten-year baseline in under a minute on two cores and gives 5-95 % bands of the replicate noise.
 """
 
-import os
-import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -22,8 +19,8 @@ def add_run_flags(parser):
     cli.add_run_flags(parser, replicates=DEFAULT_REPLICATES, replicates_help="runs with different seeds",
                       scale=DEFAULT_SCALE, seed_help="study seed; replicate i uses a seed derived from (S, i)",
                       out_help="output directory (replaced if it exists)",
-                      workers_help="parallel processes for the replicates (default: the CPU count, at most the "
-                                   "number of runs); results do not depend on it")
+                      workers_help="local worker processes, or workers of --dask local (default: the CPU count, at "
+                                   "most the number of runs); results do not depend on it")
 
 
 def register(subparsers):
@@ -32,7 +29,7 @@ def register(subparsers):
         description="Run a scenario with replicates and write timeseries.csv (every replicate and month), "
                     "summary.csv (median, 5-95% band and mean with 95% CI at 12 months and at the horizon) and "
                     "run.json (provenance) into results/<scenario name>/ or --out.")
-    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
+    cli.add_scenario_argument(parser)
     add_run_flags(parser)
     parser.set_defaults(func=main)
 
@@ -45,65 +42,50 @@ def load_scenario(path: str, months: int | None):
     return scenario.with_months(loaded, months) if months else loaded
 
 
-def check_flags(args, runs: int, scenarios=()) -> int:
-    """Flags that need more than argparse can check. Returns the number of workers."""
+def check_scale(scale: float, scenarios):
+    """Refuse a ``--scale`` too coarse for the model before any process starts."""
     from analysis.ensemble import initial_agents
     from sim.model import MIN_AGENTS
 
     for s in scenarios:
-        agents = initial_agents(s, args.scale)
+        agents = initial_agents(s, scale)
         if agents < MIN_AGENTS:
-            raise InputError(f"--scale: {args.scale:g} persons per agent leaves {s.name} with only {agents} agents; "
+            raise InputError(f"--scale: {scale:g} persons per agent leaves {s.name} with only {agents} agents; "
                              f"use a scale that gives at least {MIN_AGENTS}")
+
+
+def check_flags(args, scenarios=()):
+    """Flags that need more than argparse can check."""
+    check_scale(args.scale, scenarios)
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
         raise InputError(f"--out: {args.out} exists and is not a directory")
-    return args.workers or max(1, min(os.cpu_count() or 1, runs))
 
 
-def command_line() -> str:
-    return shlex.join(["run.py", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("run.py") else \
-        shlex.join(sys.argv)
-
-
-def simulate(scenarios, args, workers: int, study_seeds=None):
-    """Run the ensembles, turning the model's refusal of its set-up into one line of bad input."""
+def simulate(scenarios, args, backend):
+    """Run the ensembles on ``backend``, turning the model's refusal of its set-up into one line of bad input."""
     from analysis import ensemble
 
-    try:
+    with cli.refused_setup():
         return ensemble.run_many(scenarios, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                                 months=args.months, engine=args.engine, workers=workers,
-                                 study_seeds=study_seeds, description="runs")
-    except ensemble.SetupError as error:
-        message = str(error)
-        if message.startswith("scale: "):
-            raise InputError(f"--scale: {message.removeprefix('scale: ')}") from None
-        raise InputError(message) from None
-
-
-def render(directory, args):
-    if args.no_plots:
-        return
-    from analysis import report
-
-    report.render(directory, args.format)
+                                 months=args.months, engine=args.engine, backend=backend, description="runs")
 
 
 def main(args):
     scenario = load_scenario(args.scenario, args.months)
-    workers = check_flags(args, args.replicates, [scenario])
+    check_flags(args, [scenario])
     out = Path(args.out) if args.out else Path("results") / scenario.name
 
     from analysis import ensemble
     from analysis.outdir import atomic_directory
 
     began = time.perf_counter()
-    series = simulate([scenario], args, workers)[scenario.name]
+    with cli.open_backend(args, runs=args.replicates) as backend:
+        series = simulate([scenario], args, backend)[scenario.name]
     summary = ensemble.summarise(series)
     wall = time.perf_counter() - began
     manifest = ensemble.manifest(scenario, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                                 months=scenario.months, engine=args.engine, workers=workers)
-    manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3),
-                    command_line=command_line())
+                                 months=scenario.months, engine=args.engine, workers=backend.workers)
+    manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3))
     with atomic_directory(out) as staging:
         ensemble.write(staging, series, summary, manifest)
 
@@ -112,9 +94,9 @@ def main(args):
     plural = "s" if args.replicates > 1 else ""
     print(f"{args.replicates} replicate{plural} at scale {args.scale:g} (persons per agent), "
           f"{scenario.start}..{dates[-1]} ({scenario.months} months), engine {args.engine}, seed {args.seed}, "
-          f"{wall:.1f} s on {workers} worker{'s' if workers > 1 else ''}\n")
+          f"{wall:.1f} s on {backend.description}\n")
     print(ensemble.summary_text(summary, dates[-1], dates[11] if len(dates) >= 12 else None))
     print(f"\nstart = mean of the first month; bands are 5-95 % over replicates. All metrics: {out}/summary.csv")
-    render(out, args)
+    cli.render(out, args)
     print(f"wrote {out}/")
     return 0

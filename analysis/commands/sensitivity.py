@@ -5,8 +5,17 @@ The runs go through the same resumable store as ``sweep``; the analysis reads th
 every key scalar output the horizon allows.
 """
 
+from analysis import cli
 from analysis.cli import InputError, positive_int
-from analysis.commands.sweep import add_run_flags, check_common, execute, parse_factors, parse_params, render
+from analysis.commands.sweep import (
+    add_factor_flags,
+    add_run_flags,
+    check_common,
+    execute,
+    parse_factors,
+    parse_params,
+    render,
+)
 
 DEFAULT_REPLICATES = 2
 METHODS = ("sobol", "morris")
@@ -19,16 +28,13 @@ def register(subparsers):
                     "(Sobol S1, ST and their CIs; Morris mu*, its CI, and sigma), indices_time.csv (indices of "
                     "the monthly series at yearly horizons) and noise.csv (replicate-noise share), next to the "
                     "sweep store. Re-running the same command resumes.")
-    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
+    cli.add_scenario_argument(parser)
     parser.add_argument("--method", choices=METHODS, required=True, help="sobol (variance-based) or morris "
                                                                          "(elementary effects, cheaper)")
     parser.add_argument("--samples", type=positive_int, required=True, metavar="N",
                         help="Sobol: base sample size, a power of 2 (N (D+2) points, N (2D+2) with "
                              "--second-order); Morris: number of trajectories (N (D+1) points)")
-    parser.add_argument("--params", metavar="A,B,...",
-                        help="parameters to vary (default: every parameter with a range; see run.py params)")
-    parser.add_argument("--bounds", action="append", metavar="NAME=LOW:HIGH",
-                        help="override the registry range of a parameter (repeatable)")
+    add_factor_flags(parser, "parameters to vary (default: every parameter with a range; see run.py params)")
     parser.add_argument("--outputs", metavar="A,B,...",
                         help="scalar outputs to analyse (default: all the horizon allows; see analysis/scalars.py)")
     parser.add_argument("--second-order", action="store_true",

@@ -17,11 +17,15 @@ def add_run_flags(parser, replicates: int):
                       replicates_help="runs per design point, with seeds derived from (S, replicate)",
                       out_help="results directory; the same command resumes an interrupted sweep in it",
                       workers_help="local worker processes, or workers of --dask local (default: the CPU count)")
-    parser.add_argument("--dask", metavar="local|tcp://HOST:8786",
-                        help="run on Dask: 'local' starts a LocalCluster, an address joins a running cluster "
-                             "(docs/sweeps.md)")
     parser.add_argument("--part-runs", type=positive_int, metavar="N",
                         help="write a Parquet part at least every N runs (default: every 1000 runs or 10 s)")
+
+
+def add_factor_flags(parser, params_help: str):
+    """The parameters a design varies, and their ranges (``sweep --lhs`` and ``sensitivity``)."""
+    parser.add_argument("--params", metavar="A,B,...", help=params_help)
+    parser.add_argument("--bounds", action="append", metavar="NAME=LOW:HIGH",
+                        help="override the registry range of a --params parameter (repeatable)")
 
 
 def register(subparsers):
@@ -31,13 +35,11 @@ def register(subparsers):
                     "--lhs) with replicates. Writes design.json, points.csv, manifest.csv, runs/part-*.parquet "
                     "(monthly outputs of every run), scalars.csv (key scalar outputs per run) and summary.csv "
                     "(median and 5-95% band per design point). Re-running the same command resumes.")
-    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see docs/scenario-format.md)")
+    cli.add_scenario_argument(parser)
     parser.add_argument("--vary", action="append", metavar="NAME=LOW:HIGH:STEPS",
                         help="a grid axis: STEPS evenly spaced values of parameter NAME (repeatable)")
     parser.add_argument("--lhs", type=positive_int, metavar="N", help="a Latin hypercube of N points over --params")
-    parser.add_argument("--params", metavar="A,B,...", help="parameters of the Latin hypercube")
-    parser.add_argument("--bounds", action="append", metavar="NAME=LOW:HIGH",
-                        help="override the registry range of a --params parameter (repeatable)")
+    add_factor_flags(parser, "parameters of the Latin hypercube")
     add_run_flags(parser, DEFAULT_REPLICATES)
     parser.set_defaults(func=main)
 
@@ -114,9 +116,6 @@ def check_common(args):
     """Checks of the shared flags that argparse cannot make; returns the scenario and the horizon in months."""
     from sim import scenario as scenarios
 
-    if args.dask is not None and args.dask != "local" and "://" not in args.dask:
-        raise InputError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got "
-                         f"{args.dask!r}")
     loaded = scenarios.load(args.scenario)
     months = args.months or loaded.months
     if months > scenarios.MAX_MONTHS:
@@ -139,11 +138,8 @@ def execute(plan, args, default_out: str):
 
 
 def render(out, args):
-    if not args.no_plots:
-        from analysis import report
-
-        for path in report.render(out, args.format):
-            print(f"wrote {path}")
+    for path in cli.render(out, args):
+        print(f"wrote {path}")
 
 
 def main(args):

@@ -2,17 +2,18 @@
 
 import hashlib
 import json
-import sys
 import time
 from pathlib import Path
 
-from analysis import calibration, report, validation
-from analysis.cli import positive_float, positive_int
+from analysis import calibration, cli, provenance, validation
+from analysis.commands.run import check_flags
 from analysis.outdir import atomic_directory
 from sim import country
 from sim import scenario as scenarios
+from sim.scenario import base_values
 
 DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
+DEFAULT_OUT = "results/validation"
 
 
 def register(subparsers):
@@ -22,35 +23,34 @@ def register(subparsers):
                     "remittances with the World Bank and CBR series, against rouble-only and persistence "
                     "baselines. Writes validation.json, hindcast.csv and a figure.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
-    parser.add_argument("--replicates", type=positive_int, default=10, help="replicates (default 10)")
-    parser.add_argument("--scale", type=positive_float, default=100, help="persons per agent (default 100)")
-    parser.add_argument("--seed", type=int, default=1, help="study seed (default 1)")
-    parser.add_argument("--workers", type=positive_int, default=2, help="parallel processes (default 2)")
-    parser.add_argument("--out", type=Path, default=Path("results/validation"), help="output directory")
-    parser.add_argument("--no-plots", action="store_true", help="skip figures and report.html")
-    parser.add_argument("--format", choices=("png", "svg", "pdf"), default="png", help="figure format")
+    cli.add_sample_flags(parser, replicates=10, replicates_help="replicates", scale=100.0)
+    cli.add_executor_flags(parser, "local worker processes, or workers of --dask local (default: the CPU count, "
+                                   "at most the number of replicates); results do not depend on it")
+    cli.add_output_flags(parser, f"output directory (default {DEFAULT_OUT})", default=DEFAULT_OUT)
     parser.set_defaults(func=main)
 
 
 def main(args):
     scenario = scenarios.load(args.scenario)
+    check_flags(args, [scenario])
+    out = Path(args.out)
     started = time.time()
-    runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, args.workers)
+    with cli.open_backend(args, runs=args.replicates) as backend, cli.refused_setup():
+        runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, backend=backend)
     fields, table = validation.compare(runs)
     calibrated = country.CALIBRATED_DIR / f"{scenario.country}.toml"
     meta = {
-        "scenario": scenario.name, "scenario_sha256": scenario.sha256, "replicates": args.replicates,
-        "scale": args.scale, "seed": args.seed, "wall_seconds": round(time.time() - started, 1),
+        "scenario": scenario.name, "replicates": args.replicates, "scale": args.scale,
+        "wall_seconds": round(time.time() - started, 1),
         "calibration_file": str(calibrated) if calibrated.exists() else None,
         "calibration_sha256": hashlib.sha256(calibrated.read_bytes()).hexdigest() if calibrated.exists() else None,
-        "command": " ".join(sys.argv),
+        **provenance.stamp(scenario, seed=args.seed, parameters=base_values(scenario.country, scenario.parameters)),
     }
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(out) as staging:
         validation.write(staging, fields, table, runs, meta)
-        if not args.no_plots:
-            report.render(staging, args.format)
+        cli.render(staging, args)
     print("\n".join(validation.verdict_lines(fields)))
-    print(f"\nwrote {args.out}/validation.json")
+    print(f"\nwrote {out}/validation.json")
     print(json.dumps({k: fields[k] for k in ("obs_change_2013_2016", "sim_change_2013_2016",
                                              "abm_mape_2014_2019", "naive_rouble_mape_2014_2019",
                                              "naive_persistence_mape_2014_2019")}, indent=2))
