@@ -37,6 +37,8 @@ def test_calibration_pipeline_runs_end_to_end_with_a_tiny_budget(tmp_path):
     written = tomllib.loads(output.read_text())
     assert set(written["parameters"]) == {f.name for f in calibration.FREE}
     assert written["calibration"]["evaluations"] == 3
+    assert {"package_version", "model_version", "scenario_sha256", "parameters_sha256", "seed", "created",
+            "command_line"} <= set(written["calibration"])
     assert max(written["calibration"]["target_years"]) <= 2013
     assert len(written["fit"]) == len(calibration.targets())
 
@@ -64,6 +66,8 @@ def test_validate_computes_every_field_from_a_run(tmp_path):
                 "naive_persistence_mape_2014_2019", "calibration_years", "validation_years", "known_misses"):
         assert key in fields, key
     assert fields["kind"] == "validation"
+    assert {"package_version", "git_commit", "git_dirty", "model_version", "scenario_sha256", "parameters_sha256",
+            "seed", "created", "command_line"} <= set(fields)
     assert fields["calibration_years"] == [2010, 2011, 2012, 2013]
     assert fields["validation_years"] == [2014, 2015, 2016, 2017, 2018, 2019]
     assert fields["obs_change_2013_2016"] == pytest.approx(1.87 / 4.15 - 1)

@@ -8,16 +8,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import provenance
 from analysis.cli import main
-from sim import outputs, parameters
+from sim import outputs, parameters, scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 CROCUS = str(ROOT / "scenarios" / "crocus_crackdown.toml")
 QUICK = ["--scale", "2000", "--no-plots"]
+PROVENANCE = {"package_version", "git_commit", "git_dirty", "model_version", "scenario_sha256", "parameters_sha256",
+              "seed", "created", "command_line"}
 RUN_KEYS = {"kind", "scenario", "description", "scenario_text", "scenario_sha256", "parameters", "shocks", "seed",
-            "seeds", "replicates", "scale", "months", "engine", "package_version", "git_commit", "wall_time_s",
-            "command_line"}
+            "seeds", "replicates", "scale", "months", "engine", "wall_time_s", *PROVENANCE}
 
 
 def cli(*args, cwd=None):
@@ -51,6 +53,8 @@ def test_run_writes_the_contract_files(run_dir):
     assert list(series.drop_duplicates("replicate")["seed"]) == manifest["seeds"]
     assert manifest["scenario_text"] == Path(BASELINE).read_text()
     assert set(manifest["parameters"]) == set(parameters.NAMES)
+    assert manifest["parameters_sha256"] == provenance.parameters_sha256(manifest["parameters"])
+    assert manifest["scenario_sha256"] == scenario.load(BASELINE).sha256
 
 
 def test_run_prints_a_readable_summary_and_a_progress_bar(run_dir):
@@ -85,6 +89,7 @@ def test_compare_writes_each_run_and_the_paired_differences(tmp_path):
                                                      "crocus_crackdown", "differences.csv"]
     info = json.loads((out / "compare.json").read_text())
     assert (info["kind"], info["base"], info["alternatives"]) == ("compare", "baseline", ["crocus_crackdown"])
+    assert PROVENANCE <= set(info) and info["seed"] == 1 and info["command_line"].startswith("run.py compare")
     base = pd.read_csv(out / "baseline" / "timeseries.csv")
     alt = pd.read_csv(out / "crocus_crackdown" / "timeseries.csv")
     assert (base["seed"] == alt["seed"]).all(), "common random numbers: the same seed per replicate"

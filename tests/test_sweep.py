@@ -42,6 +42,8 @@ def test_grid_sweep_writes_the_documented_files(grid):
     assert record["kind"] == "sweep" and record["method"] == "grid" and record["seed"] == 1
     assert [p["name"] for p in record["parameters"]] == ["raid_intensity", "rub_per_usd"]
     assert record["scenario"]["sha256"] == scenarios.load(SCENARIO).sha256
+    assert {"package_version", "git_commit", "git_dirty", "model_version", "parameters_sha256", "created",
+            "command_line"} <= set(record)
     points = pd.read_csv(out / "points.csv")
     assert sorted(points["raid_intensity"].unique()) == [0.01, 0.08, 0.15]
     assert sorted(points["rub_per_usd"].unique()) == [60, 95, 130]
