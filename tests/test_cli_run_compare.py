@@ -65,9 +65,10 @@ def test_run_prints_a_readable_summary_and_a_progress_bar(run_dir):
     assert "Traceback" not in result.stderr
 
 
-def test_results_do_not_depend_on_the_number_of_workers(run_dir, tmp_path):
+@pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask", "local", "--workers", "2"]])
+def test_results_do_not_depend_on_the_number_of_workers_or_the_backend(run_dir, tmp_path, executor):
     out, _ = run_dir
-    result = cli("run", BASELINE, "--months", "3", "--replicates", "2", "--seed", "4", "--workers", "2",
+    result = cli("run", BASELINE, "--months", "3", "--replicates", "2", "--seed", "4", *executor,
                  "--out", str(tmp_path / "two"), *QUICK)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "two" / "timeseries.csv").read_bytes() == (out / "timeseries.csv").read_bytes()
