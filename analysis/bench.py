@@ -136,7 +136,9 @@ def run(quick: bool = False, progress=None) -> dict:
     with the name of each measurement as it starts."""
     config = QUICK if quick else FULL
     say = progress or (lambda name: None)
-    result = {"quick": quick, "machine": machine()}
+    from analysis import provenance
+
+    result = {"quick": quick, "machine": machine(), "provenance": provenance.stamp()}
     say("full_scale")
     result["full_scale"] = full_scale(**config["full_scale"])
     say("fast_vs_reference")

@@ -36,6 +36,7 @@ def test_quick_bench_writes_every_measurement(tmp_path):
     assert len(scaling) >= 2 and all(numbers(row, ("agents", "seconds")) for row in scaling)
     assert [row["agents"] for row in scaling] == sorted(row["agents"] for row in scaling)
     assert result["quick"] is True
+    assert len(result["provenance"]["model_version"]) == 64 and "git_dirty" in result["provenance"]
 
     assert "fast vs reference" in done.stdout and "speed-up" in done.stdout
 
