@@ -34,6 +34,7 @@ def _number(convert, expected: str, accept, requirement: str):
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
         if not accept(value):
+            # A whole number as read (-01 is -1); a real number as typed (1e999 would print as inf).
             raise argparse.ArgumentTypeError(f"{requirement}, got {value if convert is int else text}")
         return value
 
