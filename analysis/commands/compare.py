@@ -33,6 +33,10 @@ def load_all(args):
             raise ScenarioError(alt.path, "scenario.start", f"{alt.start} differs from the base scenario's start "
                                                             f"{base.start}; compared scenarios must start in the "
                                                             f"same month")
+        if alt.country != base.country:
+            raise ScenarioError(alt.path, "scenario.country", f"{alt.country} differs from the base scenario's "
+                                                              f"country {base.country}; compared scenarios must be "
+                                                              f"of the same country")
         if alt.name in seen:
             raise ScenarioError(alt.path, "scenario.name", f"'{alt.name}' is also the name of {seen[alt.name]}; "
                                                            f"compared scenarios need different names (each gets "
@@ -51,8 +55,11 @@ def main(args):
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
 
     from analysis import compare, ensemble
-    from analysis.outdir import atomic_directory
+    from analysis.outdir import atomic_directory, check_output_directory
     from analysis.runner import replicate_seed
+
+    inputs = [path for s in scenarios for path in s.sources]
+    check_output_directory(out, "compare", inputs=inputs)
 
     began = time.perf_counter()
     series = simulate(scenarios, args, workers)
@@ -85,7 +92,7 @@ def main(args):
         "command_line": command_line(),
         "common_random_numbers": "replicate i of every scenario runs with analysis.runner.replicate_seed(seed, i)",
     }
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, "compare", inputs=inputs) as staging:
         for s in scenarios:
             manifest = ensemble.manifest(s, replicates=args.replicates, seed=args.seed, scale=args.scale,
                                          months=s.months, engine=args.engine, workers=workers)

@@ -22,7 +22,8 @@ def add_run_flags(parser):
     """The flags ``run`` and ``compare`` share."""
     cli.add_run_flags(parser, replicates=DEFAULT_REPLICATES, replicates_help="runs with different seeds",
                       scale=DEFAULT_SCALE, seed_help="study seed; replicate i uses a seed derived from (S, i)",
-                      out_help="output directory (replaced if it exists)",
+                      out_help="output directory: a new one, or one this program wrote (it is then replaced "
+                               "atomically); anything else is refused",
                       workers_help="parallel processes for the replicates (default: the CPU count, at most the "
                                    "number of runs); results do not depend on it")
 
@@ -58,8 +59,6 @@ def check_flags(args, runs: int, scenarios=()) -> int:
                              f"use a scale that gives at least {MIN_AGENTS}")
     if args.engine == "reference" and importlib.util.find_spec("sim.reference") is None:
         raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
-    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise InputError(f"--out: {args.out} exists and is not a directory")
     return args.workers or max(1, min(os.cpu_count() or 1, runs))
 
 
@@ -97,7 +96,9 @@ def main(args):
     out = Path(args.out) if args.out else Path("results") / scenario.name
 
     from analysis import ensemble
-    from analysis.outdir import atomic_directory
+    from analysis.outdir import atomic_directory, check_output_directory
+
+    check_output_directory(out, "run", inputs=scenario.sources)
 
     began = time.perf_counter()
     series = simulate([scenario], args, workers)[scenario.name]
@@ -107,7 +108,7 @@ def main(args):
                                  months=scenario.months, engine=args.engine, workers=workers)
     manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3),
                     command_line=command_line())
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, "run", inputs=scenario.sources) as staging:
         ensemble.write(staging, series, summary, manifest)
 
     dates = ensemble.month_dates(series)

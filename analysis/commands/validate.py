@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analysis import calibration, report, validation
 from analysis.cli import positive_float, positive_int
-from analysis.outdir import atomic_directory
+from analysis.outdir import atomic_directory, check_output_directory
 from sim import country
 from sim import scenario as scenarios
 
@@ -34,6 +34,7 @@ def register(subparsers):
 
 def main(args):
     scenario = scenarios.load(args.scenario)
+    check_output_directory(args.out, "validation", inputs=scenario.sources)
     started = time.time()
     runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, args.workers)
     fields, table = validation.compare(runs)
@@ -45,7 +46,7 @@ def main(args):
         "calibration_sha256": hashlib.sha256(calibrated.read_bytes()).hexdigest() if calibrated.exists() else None,
         "command": " ".join(sys.argv),
     }
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(args.out, "validation", inputs=scenario.sources) as staging:
         validation.write(staging, fields, table, runs, meta)
         if not args.no_plots:
             report.render(staging, args.format)
