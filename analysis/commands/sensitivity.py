@@ -60,6 +60,7 @@ def parse_outputs(text: str | None, months: int) -> list[str]:
 
 def main(args):
     from analysis import design, sensitivity, sweep
+    from analysis.store import StoreError
 
     if args.second_order and args.method != "sobol":
         raise InputError("--second-order: only for --method sobol")
@@ -82,7 +83,7 @@ def main(args):
     try:
         results = sensitivity.analyse(out, outputs)
         sweep.write_summary(out)
-    except (sensitivity.SensitivityError, sweep.SweepError) as error:
+    except (sensitivity.SensitivityError, sweep.SweepError, StoreError) as error:
         raise InputError(str(error)) from None
     print_indices(results, args.method)
     print(f"wrote {out}/indices.csv, {out}/indices_time.csv, {out}/noise.csv, and per run and design point "

@@ -133,9 +133,11 @@ def execute(plan, args, default_out: str):
     """Run the sweep's runs into ``--out`` (resuming), turning library refusals into one-line input errors."""
     from analysis import sweep
     from analysis.backends import BackendError
+    from analysis.outdir import check_output_directory
     from analysis.store import StoreError
 
     out = args.out or default_out
+    check_output_directory(out, plan.kind, inputs=plan.scenario.sources)
     try:
         sweep.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
     except (StoreError, BackendError, sweep.SweepError) as error:
@@ -175,9 +177,11 @@ def main(args):
     plan = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
                        scale=args.scale, months=months, engine=args.engine)
     out = execute(plan, args, f"results/{scenario.name}-sweep")
+    from analysis.store import StoreError
+
     try:
         summary = sweep.write_summary(out)
-    except sweep.SweepError as error:
+    except (sweep.SweepError, StoreError) as error:
         raise InputError(str(error)) from None
     names = [c[:-len("_median")] for c in summary.columns if c.endswith("_median")]
     print(f"wrote {out}/summary.csv ({len(summary)} design points) and {out}/scalars.csv; key outputs (median "
