@@ -76,6 +76,15 @@ def add_run_flags(parser, *, replicates: int, replicates_help: str, scale: float
     parser.add_argument("--out", metavar="DIR", help=out_help)
     parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
     parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
+    add_yes_flag(parser)
+
+
+YES_HELP = ("start work estimated to take over an hour without asking (without it, such work is asked about at a "
+            "terminal and refused otherwise); work that needs more than the machine's memory is always refused")
+
+
+def add_yes_flag(parser):
+    parser.add_argument("--yes", action="store_true", help=YES_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -151,7 +151,7 @@ def _check_parent(absolute: Path, shown: str, flag: str) -> None:
 
 def check_output_file(target, *, flag: str, signature: str) -> Path:
     """Raise ``OutputError`` unless ``target`` may be (over)written: it does not exist, or it is a regular file
-    whose first line contains ``signature`` (the header the project writes into such files)."""
+    whose first 4 kB contain ``signature`` (the header the project writes into such files)."""
     target = Path(target)
     absolute = _absolute(target)
     if not os.path.lexists(absolute):
@@ -161,7 +161,7 @@ def check_output_file(target, *, flag: str, signature: str) -> Path:
         raise OutputError(f"{flag}: {target} exists and is not a regular file")
     try:
         with open(absolute, "rb") as handle:
-            first = handle.readline(4096).decode("utf-8", "replace")
+            first = handle.read(4096).decode("utf-8", "replace")
     except OSError as error:
         raise OutputError(f"{flag}: cannot read {target}: {error.strerror}") from None
     if signature not in first:

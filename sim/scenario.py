@@ -254,14 +254,16 @@ def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tu
         if isinstance(error, UnicodeDecodeError):
             raise ScenarioError(path, f"{where}.file", f"cannot read {shown}: not UTF-8 text") from None
         raise ScenarioError(path, f"{where}.file", f"{error}: {shown}") from None
+    reader = csv.reader(text.splitlines())
+    previous = csv.field_size_limit(MAX_CSV_FIELD)
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(reader)
     except csv.Error as error:
-        raise ScenarioError(path, f"{where}.file", f"{shown}: not a readable CSV file: {error}") from None
-    longest = max((len(value) for row in rows for value in row), default=0)
-    if longest > MAX_CSV_FIELD:
-        raise ScenarioError(path, f"{where}.file", f"{shown}: a field of {longest} characters; at most "
-                                                   f"{MAX_CSV_FIELD}")
+        problem = f"a field longer than {MAX_CSV_FIELD} characters" if "field limit" in str(error) else \
+            f"not readable as CSV ({error})"
+        raise ScenarioError(path, f"{where}.file", f"{shown} line {reader.line_num}: {problem}") from None
+    finally:
+        csv.field_size_limit(previous)
     header = rows[0] if rows else []
     if "date" not in header or len(header) < 2:
         raise ScenarioError(path, f"{where}.file", f"{shown}: expected a header with a 'date' column and a "

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from analysis import calibration
-from analysis.cli import positive_float, positive_int
+from analysis.cli import add_yes_flag, positive_float, positive_int
 from sim import scenario as scenarios
 
 DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
@@ -24,11 +24,20 @@ def register(subparsers):
     parser.add_argument("--seed", type=int, default=2013, help="study seed (default 2013)")
     parser.add_argument("--output", type=Path, help="parameter file to write (default "
                                                     "scenarios/calibrated/<country>.toml)")
+    add_yes_flag(parser)
     parser.set_defaults(func=main)
 
 
 def main(args):
+    from analysis.cost import agents_at, check_work
+    from analysis.outdir import check_output_file
+
     scenario = scenarios.load(args.scenario)
+    if args.output is not None:
+        check_output_file(args.output, flag="--output", signature=calibration.SIGNATURE)
+    check_work(agents=agents_at(scenario, args.scale), months=scenario.months, runs=args.budget * args.replicates,
+               workers=1, runs_flags="--budget, --replicates", yes=args.yes, held_bytes=0,
+               what="the calibration's evaluations")
     record = calibration.calibrate(scenario, budget=args.budget, scale=args.scale, replicates=args.replicates,
                                    seed=args.seed)
     path = calibration.write(record, args.output)

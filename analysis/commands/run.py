@@ -49,17 +49,23 @@ def load_scenario(path: str, months: int | None):
 
 def check_flags(args, runs: int, scenarios=()) -> int:
     """Flags that need more than argparse can check. Returns the number of workers."""
-    from analysis.ensemble import initial_agents
+    from analysis.cost import agents_at, check_work
     from sim.model import MIN_AGENTS
 
+    largest = 0
     for s in scenarios:
-        agents = initial_agents(s, args.scale)
+        agents = agents_at(s, args.scale)
         if agents < MIN_AGENTS:
             raise InputError(f"--scale: {args.scale:g} persons per agent leaves {s.name} with only {agents} agents; "
                              f"use a scale that gives at least {MIN_AGENTS}")
+        largest = max(largest, agents)
     if args.engine == "reference" and importlib.util.find_spec("sim.reference") is None:
         raise InputError("--engine: the reference engine is not available in this checkout; use --engine fast")
-    return args.workers or max(1, min(os.cpu_count() or 1, runs))
+    workers = args.workers or max(1, min(os.cpu_count() or 1, runs))
+    if scenarios:
+        months = max(s.months for s in scenarios)
+        check_work(agents=largest, months=months, runs=runs, workers=workers, engine=args.engine, yes=args.yes)
+    return workers
 
 
 def command_line() -> str:

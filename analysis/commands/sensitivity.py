@@ -6,7 +6,15 @@ every key scalar output the horizon allows.
 """
 
 from analysis.cli import InputError, positive_int
-from analysis.commands.sweep import add_run_flags, check_common, execute, parse_factors, parse_params, render
+from analysis.commands.sweep import (
+    add_run_flags,
+    check_common,
+    check_cost,
+    execute,
+    parse_factors,
+    parse_params,
+    render,
+)
 
 DEFAULT_REPLICATES = 2
 METHODS = ("sobol", "morris")
@@ -72,6 +80,12 @@ def main(args):
     scenario, months = check_common(args)
     outputs = parse_outputs(args.outputs, months)
     factors = parse_factors(parse_params(args.params, sweep.default_parameters()), args.bounds)
+    dimensions = len(factors)
+    if args.method == "sobol":
+        points = args.samples * ((2 * dimensions + 2) if args.second_order else (dimensions + 2))
+    else:
+        points = args.samples * (dimensions + 1)
+    check_cost(args, scenario, months, points, dimensions, "--samples")
     try:
         plan = sensitivity.plan(scenario, args.method, args.samples, factors, replicates=args.replicates,
                                 seed=args.seed, scale=args.scale, months=months, engine=args.engine,

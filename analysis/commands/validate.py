@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from analysis import calibration, report, validation
-from analysis.cli import positive_float, positive_int
+from analysis.cli import add_yes_flag, positive_float, positive_int
 from analysis.outdir import atomic_directory, check_output_directory
 from sim import country
 from sim import scenario as scenarios
@@ -29,12 +29,17 @@ def register(subparsers):
     parser.add_argument("--out", type=Path, default=Path("results/validation"), help="output directory")
     parser.add_argument("--no-plots", action="store_true", help="skip figures and report.html")
     parser.add_argument("--format", choices=("png", "svg", "pdf"), default="png", help="figure format")
+    add_yes_flag(parser)
     parser.set_defaults(func=main)
 
 
 def main(args):
+    from analysis.cost import agents_at, check_work
+
     scenario = scenarios.load(args.scenario)
     check_output_directory(args.out, "validation", inputs=scenario.sources)
+    check_work(agents=agents_at(scenario, args.scale), months=scenario.months, runs=args.replicates,
+               workers=args.workers, yes=args.yes, what="the hindcast")
     started = time.time()
     runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, args.workers)
     fields, table = validation.compare(runs)
