@@ -7,6 +7,7 @@ and the hostile inputs of tests/fixtures/hostile/ plus what git cannot hold (a F
 extends chain, a CSV with a huge field). The whole tree is snapshotted before and after every case.
 """
 
+import io
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cost, outdir
-from analysis.cli import main
+from analysis.cli import InputError, main
 from sim import scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,3 +294,23 @@ def test_a_closed_pipe_on_stdout_ends_quietly_with_the_sigpipe_status():
 def test_limits_are_in_the_help():
     text = cli("run", "--help").stdout
     assert "--yes" in text and "over an hour" in text and "machine's memory" in text
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize(("answer", "started"), [("y\n", True), ("\n", False), ("no\n", False)])
+def test_long_work_is_asked_about_at_a_terminal(monkeypatch, answer, started):
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    hours = dict(agents=200_000, months=120, runs=20_000, workers=2)
+    if started:
+        cost.check_work(**hours)
+    else:
+        with pytest.raises(InputError, match=r"^--replicates: not started \(the runs \(20,000 runs"):
+            cost.check_work(**hours)
+    assert "would take about 3.3 h by a rough estimate. Start? [y/N]" in sys.stderr.getvalue()
+    cost.check_work(**hours, yes=True)  # --yes: no question asked
+    assert sys.stderr.getvalue().count("Start?") == 1
