@@ -166,9 +166,10 @@ class Store:
                                  f"choose another --out")
             return False
         if existing.get("fingerprint") == design["fingerprint"]:
-            if not (self.directory / MANIFEST_FILE).is_file():
-                raise StoreError(f"{self.directory}/{MANIFEST_FILE} is missing, so the runs cannot be verified; "
-                                 f"start fresh in another --out")
+            rows = len(self.manifest())
+            if rows != design["runs"]:
+                raise StoreError(f"{self.directory / MANIFEST_FILE} lists {rows} runs, the design has "
+                                 f"{design['runs']}; start fresh in another --out")
             return True
         difference = _describe_difference(defining(existing), defining(design))
         raise StoreError(f"{self.directory} holds a different {existing.get('kind', 'sweep')} design "
@@ -194,28 +195,32 @@ class Store:
         if any(design.get(k) != v for k, v in fields.items()):
             write_json(self.directory / DESIGN_FILE, {**design, **fields})
 
+    def _table(self, name: str, columns, consequence: str) -> pd.DataFrame:
+        """A CSV file of the store with at least ``columns``; StoreError in one line if it is missing or damaged."""
+        path = self.directory / name
+        try:
+            table = read_csv(path)
+        except FileNotFoundError:
+            raise StoreError(f"{path} is missing, so {consequence}; start fresh in another --out") from None
+        except (OSError, ValueError, pd.errors.ParserError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise StoreError(f"{path}: unreadable ({message}); start fresh in another --out") from None
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise StoreError(f"{path}: no {', '.join(missing)} column; start fresh in another --out")
+        return table
+
     def points(self) -> pd.DataFrame:
-        return read_csv(self.directory / POINTS_FILE)
+        return self._table(POINTS_FILE, ["point_id"], "the design points are unknown")
 
     def sample(self) -> pd.DataFrame:
-        return read_csv(self.directory / SAMPLE_FILE)
+        return self._table(SAMPLE_FILE, ["point_id"], "the design's sample is unknown")
 
     def manifest(self) -> pd.DataFrame:
         """The manifest, one row per run (see the module's docstring); raises StoreError if it is missing or
         damaged."""
-        path = self.directory / MANIFEST_FILE
-        try:
-            manifest = read_csv(path)
-        except FileNotFoundError:
-            raise StoreError(f"{path} is missing, so the runs cannot be verified; start fresh in another "
-                             f"--out") from None
-        except (OSError, ValueError, pd.errors.ParserError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise StoreError(f"{path}: unreadable ({message}); start fresh in another --out") from None
-        missing = [c for c in ("run_id", "point_id", "replicate", "seed", "status") if c not in manifest.columns]
-        if missing:
-            raise StoreError(f"{path}: not a manifest (no {', '.join(missing)} column); start fresh in another --out")
-        return manifest
+        return self._table(MANIFEST_FILE, ["run_id", "point_id", "replicate", "seed", "status"],
+                           "the runs cannot be verified")
 
     def runs(self) -> pd.DataFrame:
         """The manifest without its bookkeeping columns: what each run is."""

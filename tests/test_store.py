@@ -224,6 +224,10 @@ def test_every_part_checksum_is_in_the_manifest(uninterrupted):
      "2 (char 1)); start fresh in another --out"),
     (lambda out: (out / "manifest.csv").unlink(),
      "{out}/manifest.csv is missing, so the runs cannot be verified; start fresh in another --out"),
+    (lambda out: (out / "manifest.csv").write_text((out / "manifest.csv").read_text().splitlines()[0] + "\n"),
+     "{out}/manifest.csv lists 0 runs, the design has 60; start fresh in another --out"),
+    (lambda out: (out / "manifest.csv").write_text("run_id,seed\n0,1\n"),
+     "{out}/manifest.csv: no point_id, replicate, status column; start fresh in another --out"),
 ])
 def test_a_damaged_store_is_reported_in_one_line_and_left_alone(tmp_path, uninterrupted, damage, message):
     out = tmp_path / "copy"
