@@ -151,9 +151,9 @@ def _month(path, key, value) -> str:
 
 
 def read_limited(path, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes. Raises ``OSError`` or ``ValueError`` with a
-    one-line reason: not found, a symlink loop, not a regular file (a FIFO is opened without blocking and
-    refused, never read), too large."""
+    """The bytes of a regular file of at most ``limit`` bytes. Raises ``ValueError`` with a one-line reason: not
+    found, a symlink loop, not a regular file (a FIFO is opened without blocking and refused, never read), too
+    large, unreadable."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:

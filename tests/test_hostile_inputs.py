@@ -314,3 +314,17 @@ def test_long_work_is_asked_about_at_a_terminal(monkeypatch, answer, started):
     assert "would take about 3.3 h by a rough estimate. Start? [y/N]" in sys.stderr.getvalue()
     cost.check_work(**hours, yes=True)  # --yes: no question asked
     assert sys.stderr.getvalue().count("Start?") == 1
+
+
+@pytest.mark.parametrize(("text", "depth"), [
+    ("a = 1\n" + "[t]\n" * 40, 1),                                   # table headers are one level each, in turn
+    ("a = [[1, 2], [3, 4]]\n" * 20, 2),
+    ('a = "' + "[" * 100 + '"\n', 0),                               # brackets in strings do not count
+    ("a = '''" + "{" * 100 + "'''\n", 0),
+    ('a = "\\"' + "[" * 100 + '"\n', 0),                            # nor after an escaped quote
+    ("# " + "[" * 100 + "\na = 1\n", 0),                            # nor in comments
+    ("a = " + "[" * 40 + "]" * 40 + "\n", 40),
+    ("a = " + "{b = " * 40 + "1" + "}" * 40 + "\n", 40),
+])
+def test_nesting_depth_is_counted_outside_strings_and_comments(text, depth):
+    assert scenario.nesting_depth(text) == depth
