@@ -137,7 +137,7 @@ CASES = {
                               "this machine has {memory}"),
     "hours of replicates": (["run", BASELINE, "--replicates", "10000", "--workers", "2", "--out", "out"],
                             "--replicates: the runs (10,000 runs of 180,101 agents over 120 months on 2 workers) "
-                            "would take about 88 min by a rough estimate, over the 1 hour allowed without --yes; add "
+                            "would take about 2.3 h by a rough estimate, over the 1 hour allowed without --yes; add "
                             "--yes to start it anyway, or reduce the work"),
     "sobol samples 2**40": (["sensitivity", BASELINE, "--method", "sobol", "--samples", str(2**40), "--params",
                              "raid_intensity,hostility", "--workers", "2", "--out", "out"],
@@ -311,7 +311,7 @@ def test_long_work_is_asked_about_at_a_terminal(monkeypatch, answer, started):
     else:
         with pytest.raises(InputError, match=r"^--replicates: not started \(the runs \(20,000 runs"):
             cost.check_work(**hours)
-    assert "would take about 3.3 h by a rough estimate. Start? [y/N]" in sys.stderr.getvalue()
+    assert "would take about 5.1 h by a rough estimate. Start? [y/N]" in sys.stderr.getvalue()
     cost.check_work(**hours, yes=True)  # --yes: no question asked
     assert sys.stderr.getvalue().count("Start?") == 1
 
