@@ -207,11 +207,14 @@ def _toml_value(value) -> str:
     return json.dumps(str(value))  # a TOML basic string: JSON's escapes are TOML's
 
 
+SIGNATURE = "Written by `python run.py calibrate`"  # the first line of a parameter file, which marks it as ours
+
+
 def write(record: dict, path: Path | None = None) -> Path:
     """The calibrated parameter file that the model loads by default for this country."""
     path = Path(path or CALIBRATED_DIR / f"{record['country']}.toml")
     lines = [
-        f"# Written by `python run.py calibrate` on {record['date']}. Do not edit by hand: re-run the command.",
+        f"# {SIGNATURE} on {record['date']}. Do not edit by hand: re-run the command.",
         "# Estimates of the free behavioural parameters from data up to 2013 only (analysis/calibration.py).",
         "",
         "[calibration]",

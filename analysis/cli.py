@@ -7,8 +7,14 @@ naming the file or flag and the key, exit status 2, no traceback and no output w
 
 import argparse
 import contextlib
+import errno
 import importlib
+import os
+import shlex
 import sys
+import tempfile
+import time
+import traceback
 
 COMMANDS = ("run", "compare", "sweep", "sensitivity", "calibrate", "validate", "plot", "params", "bench")
 # Repeated from sim.model.ENGINES and analysis.report.FORMATS so that --help imports neither the model nor matplotlib.
@@ -97,6 +103,7 @@ def add_run_flags(parser, *, replicates: int, replicates_help: str, scale: float
                         help="fast (compiled, default) or reference (per-agent Mesa, slow)")
     add_executor_flags(parser, workers_help)
     add_output_flags(parser, out_help)
+    add_yes_flag(parser)
 
 
 def open_backend(args, runs: int | None = None):
@@ -137,9 +144,20 @@ def render(directory, args) -> list:
     return report.render(directory, args.format)
 
 
+YES_HELP = ("start work estimated to take over an hour without asking (without it, such work is asked about at a "
+            "terminal and refused otherwise); work that needs more than the machine's memory is always refused")
+
+
+def add_yes_flag(parser):
+    parser.add_argument("--yes", action="store_true", help=YES_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="run.py", description="Agent-based simulator of Tajik labour migration, remittances, "
                                                "home unemployment and aggregate risk conditions.")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the full traceback of an unexpected failure instead of one line naming the "
+                             "log file that holds it (accepted anywhere on the command line)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subparsers.required = True
     for name in COMMANDS:
@@ -148,20 +166,92 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command. Bad input: one line on stderr, status 2. An unexpected failure: one line naming a log file
+    that holds the traceback (or the traceback itself with ``--debug``), status 1. A closed or full standard
+    output ends the command quietly: status 141 (as if killed by SIGPIPE) for a pipe whose reader left, 1 for a
+    full disk."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if debug:
+        argv = [a for a in argv if a != "--debug"]
+    from analysis.outdir import OutputError
     from sim.country import ProfileError
     from sim.scenario import ScenarioError
 
+    stdout = sys.stdout = _Watched(sys.stdout)
     try:
         args = build_parser().parse_args(argv)
-        return args.func(args) or 0
-    except (InputError, ScenarioError, ProfileError) as error:
+        status = args.func(args) or 0
+        sys.stdout.flush()
+        return status
+    except (InputError, ScenarioError, ProfileError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        import os
+    except OSError as error:
+        if error is not stdout.failure:
+            return _unexpected(error, argv, debug)
+        _silence_stdout()
+        if error.errno == errno.EPIPE:
+            return 128 + 13  # as if killed by SIGPIPE, as `yes | head` reports
+        print(f"error: cannot write to standard output: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        return _unexpected(error, argv, debug)
+    finally:
+        sys.stdout = stdout.stream
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+
+class _Watched:
+    """Standard output that remembers the error it raised, so a failure to write it is told from other I/O
+    errors."""
+
+    def __init__(self, stream):
+        self.stream, self.failure = stream, None
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except OSError as error:
+            self.failure = error
+            raise
+
+    def flush(self):
+        try:
+            return self.stream.flush()
+        except OSError as error:
+            self.failure = error
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _silence_stdout() -> None:
+    """Point the standard output's file descriptor at /dev/null, so the flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _unexpected(error: Exception, argv, debug: bool) -> int:
+    """One line for a failure that is not the user's input: what failed and where the full traceback is."""
+    if debug:
+        traceback.print_exc()
+        return 1
+    what = f"{type(error).__name__}: {error}".splitlines()[0] if str(error) else type(error).__name__
+    if len(what) > 300:
+        what = what[:300] + "..."
+    try:
+        handle = tempfile.NamedTemporaryFile("w", prefix=f"tajmig-error-{time.strftime('%Y%m%dT%H%M%S')}-",
+                                             suffix=".log", delete=False)
+        with handle:
+            handle.write(f"command: run.py {shlex.join(argv)}\n\n{traceback.format_exc()}")
+        where = f"traceback in {handle.name}"
+    except OSError:
+        where = "no log could be written"
+    print(f"error: unexpected failure: {what} ({where}; run again with --debug to print it)", file=sys.stderr)
+    return 1

@@ -119,7 +119,10 @@ def horizons(months: int) -> list[int]:
 
 def _checked_runs(store: Store, manifest: pd.DataFrame) -> None:
     """Every run of the design is in the store, and the store holds no run outside it."""
-    done = store.done_run_ids()
+    done, problems = store.verify()
+    if problems:
+        raise SensitivityError(f"{problems[0][1]}; run the same command again to re-run its runs")
+    done = set(done)
     expected = set(manifest["run_id"].tolist())
     missing = sorted(expected - done)
     if missing:

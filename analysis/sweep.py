@@ -164,16 +164,18 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
     resuming = store.check(record)
     check_points(sweep)
     plan = sweep.plan()
-    done = store.done_run_ids() if resuming else set()
+    done, damaged = store.verify() if resuming else ({}, [])
+    for _, problem in damaged:
+        echo(f"{problem}: its runs will run again")
     todo = plan[~plan["run_id"].isin(list(done))]
     summary = (f"{sweep.kind}: {sweep.runs:,} runs ({len(sweep.design):,} points x {sweep.replicates} "
                f"replicate{'s' if sweep.replicates > 1 else ''}, {sweep.months} months at scale {sweep.scale:g})")
     if resuming:
         summary += f"; resuming in {out}: {len(done):,} done, {len(todo):,} to run"
     echo(summary)
-    if todo.empty:
+    if todo.empty and not damaged:
         return store
-    if estimate:
+    if estimate and not todo.empty:
         first = todo.iloc[0]
         overrides = {name: float(first[name]) for name in sweep.design.names}
         try:
@@ -181,7 +183,7 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
         except ValueError as error:
             raise SweepError(f"the pilot run failed: {error}") from None
     with borrowed(backend, dask, workers) as backend:
-        if estimate:
+        if estimate and not todo.empty:
             echo(f"estimated {format_duration(len(todo) * seconds_per_run / backend.workers)} on "
                  f"{backend.description} (pilot run: {seconds_per_run:.2f} s per run)")
         store.lock()
@@ -191,9 +193,12 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
                 if sweep.kind == "sensitivity":
                     sample = pd.DataFrame(sweep.design.sample, columns=sweep.design.names)
                     sample.insert(0, "point_id", np.arange(len(sample), dtype=np.int64))
-                manifest = plan.assign(status="pending")
+                manifest = plan.assign(status="pending", part="", part_sha256="")
                 store.create(record, sweep.design.points(), manifest, sample)
             store.remove_temporaries()
+            if damaged:
+                store.set_aside([path for path, _ in damaged])
+                store.write_manifest(plan, done)
             _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, progress)
         finally:
             store.unlock()
@@ -208,7 +213,7 @@ def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, 
                                 {name: float(getattr(row, name)) for name in names}))
              for row in todo.itertuples(index=False))
     limit = part_runs or FLUSH_RUNS
-    batch, done = [], set(done)
+    batch, done = [], dict(done)
     last_flush = time.monotonic()
     bar = tqdm(total=len(plan), initial=len(done), unit="run", desc=sweep.kind, disable=not progress,
                dynamic_ncols=True, smoothing=0.05)
@@ -216,10 +221,8 @@ def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, 
     def flush():
         nonlocal batch, last_flush
         if batch:
-            store.write_part(_part_table(batch, by_run, month_labels))
-            done.update(run_id for run_id, _ in batch)
+            store.write_part(_part_table(batch, by_run, month_labels), plan, done)
             batch = []
-        store.write_manifest(plan, done)
         last_flush = time.monotonic()
 
     try:
@@ -246,7 +249,7 @@ def run_scalars(out, names=None) -> pd.DataFrame:
     design = store.design()
     months = int(design["months"])
     names = list(scalars.available(months) if names is None else names)
-    manifest = store.manifest().drop(columns=["status"])
+    manifest = store.runs()
     series = sorted({scalars.BY_NAME[name].series for name in names})
     runs = store.read_runs(columns=series)
     run_ids = runs["run_id"].to_numpy()

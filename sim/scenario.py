@@ -27,10 +27,12 @@ See ``docs/scenario-format.md``. Every error is a ``ScenarioError`` whose messag
 import csv
 import dataclasses
 import datetime
+import errno
 import hashlib
 import math
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +48,19 @@ LAST_MONTH = parse_month("2200-12")  # the calendar's last month (sim.calendar)
 SCENARIO_KEYS = ("name", "description", "extends", "start", "months", "country")
 SHOCK_KEYS = ("lever", "mode", "value", "start", "end", "points", "file", "column", "note")
 TABLES = ("scenario", "parameters", "shocks")
-# Names become directory names (results/<name>/), so they are restricted to characters safe everywhere.
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Names become directory names (results/<name>/), so they are restricted to characters safe everywhere and to a
+# length that leaves room for the longest directory name built from them.
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+MAX_NAME_LENGTH = 100
+# Limits on what is read, so that no file can exhaust memory or the stack: a scenario file is a few kilobytes and a
+# data file a few hundred rows, so these are far beyond any real input.
+MAX_SCENARIO_BYTES = 1024 * 1024
+MAX_DATA_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 32        # arrays and inline tables inside one another (a path's points need 2)
+MAX_EXTENDS = 16        # files in an extends chain, the scenario itself included
+MAX_CSV_FIELD = 4096    # characters in one field of a data file
+# A scenario may start from the first year of its country's data to this many years after the last.
+START_BEYOND_DATA_YEARS = 10
 
 
 class ScenarioError(ValueError):
@@ -68,6 +81,8 @@ class Scenario:
     path: str | None = None
     text: str = ""          # the file and every file it extends, concatenated in resolution order
     data_files: tuple = ()  # (path, sha256) of every CSV a path shock reads with ``file``
+    # every file read: the scenario, the files it extends and its data files (resolved paths)
+    sources: tuple = field(default=(), repr=False, compare=False)
     # (file, index) where each shock is written, so errors found later name the right file and key
     shock_origins: tuple = field(default=(), repr=False, compare=False)
 
@@ -135,21 +150,91 @@ def _month(path, key, value) -> str:
     return value
 
 
-def _read(path: Path, shown) -> tuple[dict, str]:
-    if path.is_dir():
-        raise ScenarioError(shown, "", "is a directory, not a scenario file")
+def read_limited(path, limit: int, what: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Raises ``ValueError`` with a one-line reason: not
+    found, a symlink loop, not a regular file (a FIFO is opened without blocking and refused, never read), too
+    large, unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(shown, "", "file not found") from None
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError("cannot read: a symbolic link loop") from None
+        if error.errno == errno.ENOENT:
+            raise ValueError("file not found") from None
+        if error.errno == errno.EISDIR:
+            raise ValueError(f"is a directory, not {what}") from None
+        raise ValueError(f"cannot read: {error.strerror}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise ValueError(f"is a directory, not {what}")
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+            raise ValueError(f"is {kind}, not {what}")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(descriptor, min(limit + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as error:
+        raise ValueError(f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // 1024 // 1024} MiB, too large for {what}")
+    return data
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and inline tables nest in TOML ``text``, counted without parsing it, so that input nested
+    deeply enough to exhaust the parser's recursion is refused first. Strings and comments are skipped; table
+    headers count as one level."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return 0
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        elif c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if quote[0] == '"' and text[i] == "\\" else 1
+            i += len(quote) - 1
+        i += 1
+    return deepest
+
+
+def _read(path: Path, shown) -> tuple[dict, str]:
+    try:
+        data = read_limited(path, MAX_SCENARIO_BYTES, "a scenario file")
+    except ValueError as error:
+        raise ScenarioError(shown, "", str(error)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(shown, "", "cannot read: not UTF-8 text") from None
-    except OSError as error:
-        raise ScenarioError(shown, "", f"cannot read: {error.strerror}") from None
+    if nesting_depth(text) > MAX_NESTING:
+        raise ScenarioError(shown, "", f"arrays or inline tables nested more than {MAX_NESTING} deep")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(shown, "", f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(shown, "", f"arrays or inline tables nested more than {MAX_NESTING} deep") from None
 
 
 def _string(path, key, value, what="a string"):
@@ -163,13 +248,22 @@ def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tu
     relative = _string(path, f"{where}.file", raw["file"], "a path string")
     shown = os.path.normpath(os.path.join(os.path.dirname(path), relative))
     csv_path = real.parent / relative
-    if not csv_path.is_file():
-        raise ScenarioError(path, f"{where}.file", f"file not found: {shown}")
     try:
-        text = csv_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(path, f"{where}.file", f"cannot read {shown}: {error}") from None
-    rows = list(csv.reader(text.splitlines()))
+        text = read_limited(csv_path, MAX_DATA_BYTES, "a data file").decode("utf-8")
+    except ValueError as error:
+        if isinstance(error, UnicodeDecodeError):
+            raise ScenarioError(path, f"{where}.file", f"cannot read {shown}: not UTF-8 text") from None
+        raise ScenarioError(path, f"{where}.file", f"{error}: {shown}") from None
+    reader = csv.reader(text.splitlines())
+    previous = csv.field_size_limit(MAX_CSV_FIELD)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        problem = f"a field longer than {MAX_CSV_FIELD} characters" if "field limit" in str(error) else \
+            f"not readable as CSV ({error})"
+        raise ScenarioError(path, f"{where}.file", f"{shown} line {reader.line_num}: {problem}") from None
+    finally:
+        csv.field_size_limit(previous)
     header = rows[0] if rows else []
     if "date" not in header or len(header) < 2:
         raise ScenarioError(path, f"{where}.file", f"{shown}: expected a header with a 'date' column and a "
@@ -281,10 +375,16 @@ def _shock(real: Path, path: str, index: int, raw) -> tuple[Shock, tuple | None]
 def _resolve(path: Path, shown: str, chain: tuple) -> tuple[dict, dict, list, list[str]]:
     """Merged [scenario] table, merged [parameters] and shocks (each with the file it came from), from the root
     ancestor down to ``path``; plus the texts in that order. ``shown`` is the path as reported in errors."""
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop on Python versions that raise instead of stopping
+        resolved = path.absolute()
     if resolved in [p for p, _ in chain]:
         cycle = " -> ".join([s for _, s in chain] + [shown])
         raise ScenarioError(chain[-1][1], "scenario.extends", f"extends cycle: {cycle}")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(chain[-1][1], "scenario.extends", f"more than {MAX_EXTENDS} files in the extends chain "
+                                                               f"from {chain[0][1]}")
     data, text = _read(path, shown)
     _check_keys(shown, data, TABLES, "", "table")
     if "scenario" not in data:
@@ -307,9 +407,10 @@ def _resolve(path: Path, shown: str, chain: tuple) -> tuple[dict, dict, list, li
                                                            f"{_show(parent)}")
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), parent))
         parent_path = path.parent / parent
-        if not parent_path.is_file():
-            problem = "is a directory, not a scenario file" if parent_path.is_dir() else "file not found"
-            raise ScenarioError(shown, "scenario.extends", f"{problem}: {parent_shown}")
+        try:
+            read_limited(parent_path, MAX_SCENARIO_BYTES, "a scenario file")
+        except ValueError as error:
+            raise ScenarioError(shown, "scenario.extends", f"{error}: {parent_shown}") from None
         merged_meta, merged_params, merged_shocks, texts = _resolve(parent_path, parent_shown,
                                                                     (*chain, (resolved, shown)))
         # A child is a new scenario: it names and describes itself.
@@ -326,7 +427,7 @@ def _resolve(path: Path, shown: str, chain: tuple) -> tuple[dict, dict, list, li
             raise ScenarioError(shown, f"parameters.{key}", str(error).split(": ", 1)[-1]) from None
     merged_meta.update({k: (v, shown) for k, v in meta.items() if k != "extends"})
     merged_shocks += [(path, shown, i, raw) for i, raw in enumerate(shocks)]
-    return merged_meta, merged_params, merged_shocks, [*texts, text]
+    return merged_meta, merged_params, merged_shocks, [*texts, (resolved, text)]
 
 
 def base_values(country_name: str, scenario_parameters: dict) -> dict[str, float]:
@@ -341,14 +442,17 @@ def load(path) -> Scenario:
     """Read, resolve ``extends`` and validate a scenario file. Raises ``ScenarioError``."""
     path = Path(path)
     shown = str(path)
-    meta, params, raw_shocks, texts = _resolve(path, shown, ())
+    meta, params, raw_shocks, sources = _resolve(path, shown, ())
     for required in ("name", "start", "months"):
         if required not in meta:
             raise ScenarioError(shown, f"scenario.{required}", "missing required key")
     name, name_file = meta["name"]
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise ScenarioError(name_file, "scenario.name", f"expected a name of letters, digits, '_', '-' or '.' "
                                                         f"(it names the results directory), got {_show(name)}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ScenarioError(name_file, "scenario.name", f"{len(name)} characters; at most {MAX_NAME_LENGTH} (it "
+                                                        f"names the results directory)")
     description, description_file = meta.get("description", ("", shown))
     _string(description_file, "scenario.description", description)
     start = _month(meta["start"][1], "scenario.start", meta["start"][0])
@@ -359,21 +463,42 @@ def load(path) -> Scenario:
                             f"unknown country {_show(country_name)}"
                             f"{parameters.suggest(str(country_name), country.available())}"
                             f"; available: {', '.join(country.available())}")
-    shocks, data_files = [], []
+    _check_start_within_data(meta["start"][1], start, country_name)
+    shocks, data_files, data_paths = [], [], []
     for file, file_shown, i, raw in raw_shocks:
         shock, data_file = _shock(file, file_shown, i, raw)
         shocks.append(shock)
         if data_file and data_file not in data_files:
             data_files.append(data_file)
+            data_paths.append(Path(file).parent / raw["file"])
         if shock.mode != "ramp" and shock.end is not None and parse_month(shock.end) < parse_month(start):
             raise ScenarioError(file_shown, f"shocks[{i}].end", f"the shock ends ({shock.end}) before the scenario "
                                                                 f"starts ({start}), so it would have no effect")
     scenario = Scenario(name=name, description=description, start=start, months=int(months),
                         country=country_name, parameters={k: v for k, (v, _) in params.items()},
-                        shocks=tuple(shocks), path=shown, text="\n".join(texts), data_files=tuple(data_files),
+                        shocks=tuple(shocks), path=shown, text="\n".join(text for _, text in sources),
+                        data_files=tuple(data_files), sources=(*(p for p, _ in sources), *data_paths),
                         shock_origins=tuple((file_shown, i) for _, file_shown, i, _ in raw_shocks))
     _check_shock_ranges(scenario, scenario.months)
     return scenario
+
+
+def data_years(country_name: str) -> tuple[int, int]:
+    """The first and last years of the country profile's data series."""
+    profile = country.load(country_name)
+    return (min(int(years[0]) for years, _ in profile.series.values()),
+            max(int(years[-1]) for years, _ in profile.series.values()))
+
+
+def _check_start_within_data(file, start: str, country_name: str) -> None:
+    """A start far outside the country's data would run the model on series extrapolated over decades: refused,
+    as it is almost always a typo in the year."""
+    first, last = data_years(country_name)
+    latest = last + START_BEYOND_DATA_YEARS
+    if not first <= parse_month(start) // 12 <= latest:
+        raise ScenarioError(file, "scenario.start", f"{start} is outside the {country_name} data ({first}-{last}); "
+                                                    f"the model would extrapolate every series from there, so a "
+                                                    f"scenario starts between {first}-01 and {latest}-12")
 
 
 def _check_months(file, key: str, months, start: str) -> int:

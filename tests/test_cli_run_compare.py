@@ -38,7 +38,7 @@ def run_dir(tmp_path_factory):
 
 def test_run_writes_the_contract_files(run_dir):
     out, _ = run_dir
-    assert sorted(p.name for p in out.iterdir()) == ["run.json", "summary.csv", "timeseries.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".tajmig", "run.json", "summary.csv", "timeseries.csv"]
     series = pd.read_csv(out / "timeseries.csv")
     assert list(series.columns) == ["replicate", "seed", "date", *outputs.NAMES]
     assert list(series["date"]) == ["2025-01", "2025-02", "2025-03"] * 2
@@ -86,8 +86,8 @@ def test_compare_writes_each_run_and_the_paired_differences(tmp_path):
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "results" / "compare-baseline-vs-crocus_crackdown"
-    assert sorted(p.name for p in out.iterdir()) == ["baseline", "compare.json", "comparison.csv",
-                                                     "crocus_crackdown", "differences.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".tajmig", "baseline", "compare.json", "comparison.csv",
+                                                      "crocus_crackdown", "differences.csv"]
     info = json.loads((out / "compare.json").read_text())
     assert (info["kind"], info["base"], info["alternatives"]) == ("compare", "baseline", ["crocus_crackdown"])
     assert PROVENANCE <= set(info) and info["seed"] == 1 and info["command_line"].startswith("run.py compare")

@@ -108,6 +108,23 @@ def copy_store(source, tmp_path) -> Path:
     return out
 
 
+def rewrite_part(out, part, table) -> None:
+    """Replace ``part`` by ``table`` through the store, so the manifest records the new part's checksum; runs
+    left out of ``table`` become pending."""
+    store = Store(out)
+    done = {run_id: where for run_id, where in store.recorded().items() if where[0] != part.name}
+    part.unlink()
+    store.write_part(table, store.runs(), done)
+
+
+def test_a_damaged_part_stops_the_analysis(tmp_path, morris_store):
+    out = copy_store(morris_store, tmp_path)
+    part = Store(out).part_paths()[0]
+    part.write_bytes(part.read_bytes()[:100])
+    with pytest.raises(SensitivityError, match=f"{part.name}: its checksum does not match manifest.csv"):
+        sensitivity.analyse(out)
+
+
 def test_nan_outputs_stop_the_analysis_and_name_the_runs(tmp_path, morris_store):
     out = copy_store(morris_store, tmp_path)
     part = Store(out).part_paths()[0]
@@ -117,7 +134,7 @@ def test_nan_outputs_stop_the_analysis_and_name_the_runs(tmp_path, morris_store)
     column = table.column("deportations")
     table = table.set_column(table.schema.get_field_index("deportations"), "deportations",
                              pc.if_else(hit, pa.scalar(float("nan")), column))
-    pq.write_table(table, part, compression="zstd")
+    rewrite_part(out, part, table)
     with pytest.raises(SensitivityError, match=rf"deportations_per_year is NaN in 1 runs \(run ids {victim}\)"):
         sensitivity.analyse(out)
 
@@ -127,7 +144,7 @@ def test_missing_runs_stop_the_analysis_and_name_them(tmp_path, morris_store):
     part = Store(out).part_paths()[0]
     table = pq.read_table(part)
     lost = sorted(set(table.column("run_id").to_pylist()))
-    pq.write_table(table.filter(pc.invert(pc.is_in(table.column("run_id"), pa.array(lost[:2])))), part)
+    rewrite_part(out, part, table.filter(pc.invert(pc.is_in(table.column("run_id"), pa.array(lost[:2])))))
     with pytest.raises(SensitivityError, match=rf"2 of the design's 16 runs have no results \(run ids "
                                                rf"{lost[0]}, {lost[1]}\)"):
         sensitivity.analyse(out)

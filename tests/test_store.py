@@ -169,3 +169,82 @@ def test_resuming_after_the_model_changed_is_refused(tmp_path, uninterrupted, mo
     with pytest.raises(StoreError, match="the model's code or data changed since these runs were made"):
         Store(uninterrupted).check(plan.record())
     assert Store(uninterrupted).design() == record
+
+
+def flip_bytes(path: Path, count: int = 200) -> None:
+    """Overwrite ``count`` bytes in the middle of a part, keeping its size and its Parquet footer intact."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2 - count // 2
+    data[middle:middle + count] = bytes(255 - b for b in data[middle:middle + count])
+    path.write_bytes(bytes(data))
+
+
+def truncate_to_half(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize("damage", [flip_bytes, truncate_to_half])
+def test_a_damaged_part_is_refused_on_read_and_run_again_on_resume(tmp_path, uninterrupted, damage):
+    out = tmp_path / "copy"
+    shutil.copytree(uninterrupted, out)
+    expected = Store(uninterrupted).read_runs()
+    victim = Store(out).part_paths()[2]
+    lost = set(pq.read_table(victim, columns=["run_id"]).column("run_id").to_pylist())
+    damage(victim)
+    with pytest.raises(StoreError, match=rf"{victim.name}: its checksum does not match manifest.csv \(corrupted or "
+                                         rf"truncated\); run the same command again to re-run its runs"):
+        Store(out).read_runs()
+
+    result = cli(*SWEEP, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"{victim}: its checksum does not match manifest.csv (corrupted or truncated): its runs will run " \
+           f"again" in result.stdout
+    assert f"{RUNS - len(lost)} done, {len(lost)} to run" in result.stdout
+    pd.testing.assert_frame_equal(Store(out).read_runs(), expected, check_exact=True)
+    assert victim.with_name(victim.name + ".damaged").exists(), "the damaged part is kept aside, not deleted"
+    manifest = pd.read_csv(out / "manifest.csv")
+    assert (manifest["status"] == "done").all()
+    assert all(Store(out).runs_directory.joinpath(part).exists() for part in manifest["part"])
+
+
+def test_every_part_checksum_is_in_the_manifest(uninterrupted):
+    from analysis.store import file_sha256
+
+    manifest = pd.read_csv(uninterrupted / "manifest.csv")
+    recorded = dict(zip(manifest["part"], manifest["part_sha256"], strict=True))
+    assert recorded == {p.name: file_sha256(p) for p in Store(uninterrupted).part_paths()}
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda out: (out / "design.json").write_text("[1, 2]"),
+     "{out}/design.json: not a design file (expected a JSON object with a fingerprint); start fresh in another "
+     "--out"),
+    (lambda out: (out / "design.json").write_text("{"),
+     "{out}/design.json: unreadable design file (Expecting property name enclosed in double quotes: line 1 column "
+     "2 (char 1)); start fresh in another --out"),
+    (lambda out: (out / "manifest.csv").unlink(),
+     "{out}/manifest.csv is missing, so the runs cannot be verified; start fresh in another --out"),
+    (lambda out: (out / "manifest.csv").write_text((out / "manifest.csv").read_text().splitlines()[0] + "\n"),
+     "{out}/manifest.csv lists 0 runs, the design has 60; start fresh in another --out"),
+    (lambda out: (out / "manifest.csv").write_text("run_id,seed\n0,1\n"),
+     "{out}/manifest.csv: no point_id, replicate, status column; start fresh in another --out"),
+])
+def test_a_damaged_store_is_reported_in_one_line_and_left_alone(tmp_path, uninterrupted, damage, message):
+    out = tmp_path / "copy"
+    shutil.copytree(uninterrupted, out)
+    damage(out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = cli(*SWEEP, "--out", str(out))
+    assert (result.returncode, result.stderr) == (2, f"error: {message.format(out=out)}\n")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_directory_holding_files_named_like_a_store_is_refused(tmp_path):
+    (tmp_path / "points.csv").write_text("my own points\n")
+    (tmp_path / "manifest.csv").write_text("my own manifest\n")
+    result = cli(*SWEEP, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == (f"error: --out: {tmp_path} exists, is not empty and was not written by this program "
+                             f"(no .tajmig file); choose another directory, or empty it yourself\n")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"points.csv": "my own points\n",
+                                                                    "manifest.csv": "my own manifest\n"}

@@ -4,6 +4,8 @@ import json
 import sys
 from pathlib import Path
 
+SIGNATURE = "run.py bench"  # written into --json files, so that only such files are ever overwritten
+
 
 def register(subparsers):
     parser = subparsers.add_parser(
@@ -21,15 +23,15 @@ def register(subparsers):
 
 def main(args):
     from analysis import bench
-    from analysis.cli import InputError
+    from analysis.outdir import check_output_file
 
     target = Path(args.json) if args.json else None
-    if target is not None and target.exists() and target.is_dir():
-        raise InputError(f"--json: '{target}' is a directory; give a file name")
+    if target is not None:
+        check_output_file(target, flag="--json", signature=SIGNATURE)
     result = bench.run(quick=args.quick, progress=lambda name: print(f"measuring {name} ...", file=sys.stderr))
     print(bench.table(result))
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(result, indent=2) + "\n")
+        target.write_text(json.dumps({"written_by": SIGNATURE, **result}, indent=2) + "\n")
         print(f"wrote {target}")
     return 0

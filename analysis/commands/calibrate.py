@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from analysis import calibration, cli
-from analysis.cli import positive_int
+from analysis.cli import add_yes_flag, positive_int
 from analysis.commands.run import check_scale
 from sim import scenario as scenarios
 
@@ -26,12 +26,21 @@ def register(subparsers):
                                    "not depend on it")
     parser.add_argument("--output", type=Path, help="parameter file to write (default "
                                                     "scenarios/calibrated/<country>.toml)")
+    add_yes_flag(parser)
     parser.set_defaults(func=main)
 
 
 def main(args):
+    from analysis.cost import check_work
+    from analysis.outdir import check_output_file
+
     scenario = scenarios.load(args.scenario)
-    check_scale(args.scale, [scenario])
+    if args.output is not None:
+        check_output_file(args.output, flag="--output", signature=calibration.SIGNATURE)
+    agents = check_scale(args.scale, [scenario])
+    check_work(agents=agents, months=scenario.months, runs=args.budget * args.replicates,
+               workers=args.workers or 1, runs_flags="--budget, --replicates", yes=args.yes, held_bytes=0,
+               what="the calibration's evaluations")
     with cli.open_backend(args, runs=args.replicates) as backend, cli.refused_setup():
         record = calibration.calibrate(scenario, budget=args.budget, scale=args.scale, replicates=args.replicates,
                                        seed=args.seed, backend=backend)

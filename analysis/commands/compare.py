@@ -34,6 +34,10 @@ def load_all(args):
             raise ScenarioError(alt.path, "scenario.start", f"{alt.start} differs from the base scenario's start "
                                                             f"{base.start}; compared scenarios must start in the "
                                                             f"same month")
+        if alt.country != base.country:
+            raise ScenarioError(alt.path, "scenario.country", f"{alt.country} differs from the base scenario's "
+                                                              f"country {base.country}; compared scenarios must be "
+                                                              f"of the same country")
         if alt.name in seen:
             raise ScenarioError(alt.path, "scenario.name", f"'{alt.name}' is also the name of {seen[alt.name]}; "
                                                            f"compared scenarios need different names (each gets "
@@ -47,13 +51,16 @@ def load_all(args):
 def main(args):
     base, alternatives = load_all(args)
     scenarios = [base, *alternatives]
-    check_flags(args, scenarios)
+    check_flags(args, args.replicates * len(scenarios), scenarios)
     out = Path(args.out) if args.out else Path("results") / (
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
 
     from analysis import compare, ensemble, provenance
-    from analysis.outdir import atomic_directory
+    from analysis.outdir import atomic_directory, check_output_directory
     from analysis.runner import replicate_seed
+
+    inputs = [path for s in scenarios for path in s.sources]
+    check_output_directory(out, "compare", inputs=inputs)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:
@@ -85,7 +92,7 @@ def main(args):
         # Each scenario's own hashes are in "scenarios" and in its run.json.
         **provenance.stamp(seed=args.seed),
     }
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, "compare", inputs=inputs) as staging:
         for s in scenarios:
             manifest = ensemble.manifest(s, replicates=args.replicates, seed=args.seed, scale=args.scale,
                                          months=s.months, engine=args.engine, workers=backend.workers)

@@ -18,7 +18,8 @@ def add_run_flags(parser):
     """The flags ``run`` and ``compare`` share."""
     cli.add_run_flags(parser, replicates=DEFAULT_REPLICATES, replicates_help="runs with different seeds",
                       scale=DEFAULT_SCALE, seed_help="study seed; replicate i uses a seed derived from (S, i)",
-                      out_help="output directory (replaced if it exists)",
+                      out_help="output directory: a new one, or one this program wrote (it is then replaced "
+                               "atomically); anything else is refused",
                       workers_help="local worker processes, or workers of --dask local (default: the CPU count, at "
                                    "most the number of runs); results do not depend on it")
 
@@ -42,23 +43,31 @@ def load_scenario(path: str, months: int | None):
     return scenario.with_months(loaded, months) if months else loaded
 
 
-def check_scale(scale: float, scenarios):
-    """Refuse a ``--scale`` too coarse for the model before any process starts."""
-    from analysis.ensemble import initial_agents
+def check_scale(scale: float, scenarios) -> float:
+    """Refuse a ``--scale`` too coarse for the model before any process starts; the largest starting population."""
+    from analysis.cost import agents_at
     from sim.model import MIN_AGENTS
 
+    largest = 0
     for s in scenarios:
-        agents = initial_agents(s, scale)
+        agents = agents_at(s, scale)
         if agents < MIN_AGENTS:
             raise InputError(f"--scale: {scale:g} persons per agent leaves {s.name} with only {agents} agents; "
                              f"use a scale that gives at least {MIN_AGENTS}")
+        largest = max(largest, agents)
+    return largest
 
 
-def check_flags(args, scenarios=()):
-    """Flags that need more than argparse can check."""
-    check_scale(args.scale, scenarios)
-    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise InputError(f"--out: {args.out} exists and is not a directory")
+def check_flags(args, runs: int, scenarios=()) -> None:
+    """Flags that need more than argparse can check: the scale, then the work's memory and time."""
+    from analysis.backends import available_cpus
+    from analysis.cost import check_work
+
+    largest = check_scale(args.scale, scenarios)
+    if scenarios:
+        workers = args.workers or max(1, min(available_cpus(), runs))
+        check_work(agents=largest, months=max(s.months for s in scenarios), runs=runs, workers=workers,
+                   engine=getattr(args, "engine", "fast"), yes=args.yes)
 
 
 def simulate(scenarios, args, backend):
@@ -72,11 +81,13 @@ def simulate(scenarios, args, backend):
 
 def main(args):
     scenario = load_scenario(args.scenario, args.months)
-    check_flags(args, [scenario])
+    check_flags(args, args.replicates, [scenario])
     out = Path(args.out) if args.out else Path("results") / scenario.name
 
     from analysis import ensemble
-    from analysis.outdir import atomic_directory
+    from analysis.outdir import atomic_directory, check_output_directory
+
+    check_output_directory(out, "run", inputs=scenario.sources)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates) as backend:
@@ -86,7 +97,7 @@ def main(args):
     manifest = ensemble.manifest(scenario, replicates=args.replicates, seed=args.seed, scale=args.scale,
                                  months=scenario.months, engine=args.engine, workers=backend.workers)
     manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3))
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, "run", inputs=scenario.sources) as staging:
         ensemble.write(staging, series, summary, manifest)
 
     dates = ensemble.month_dates(series)

@@ -11,6 +11,7 @@ from analysis.commands.sweep import (
     add_factor_flags,
     add_run_flags,
     check_common,
+    check_cost,
     execute,
     parse_factors,
     parse_params,
@@ -66,6 +67,7 @@ def parse_outputs(text: str | None, months: int) -> list[str]:
 
 def main(args):
     from analysis import design, sensitivity, sweep
+    from analysis.store import StoreError
 
     if args.second_order and args.method != "sobol":
         raise InputError("--second-order: only for --method sobol")
@@ -77,6 +79,12 @@ def main(args):
     scenario, months = check_common(args)
     outputs = parse_outputs(args.outputs, months)
     factors = parse_factors(parse_params(args.params, sweep.default_parameters()), args.bounds)
+    dimensions = len(factors)
+    if args.method == "sobol":
+        points = args.samples * ((2 * dimensions + 2) if args.second_order else (dimensions + 2))
+    else:
+        points = args.samples * (dimensions + 1)
+    check_cost(args, scenario, months, points, dimensions, "--samples")
     try:
         plan = sensitivity.plan(scenario, args.method, args.samples, factors, replicates=args.replicates,
                                 seed=args.seed, scale=args.scale, months=months, engine=args.engine,
@@ -88,7 +96,7 @@ def main(args):
     try:
         results = sensitivity.analyse(out, outputs)
         sweep.write_summary(out)
-    except (sensitivity.SensitivityError, sweep.SweepError) as error:
+    except (sensitivity.SensitivityError, sweep.SweepError, StoreError) as error:
         raise InputError(str(error)) from None
     print_indices(results, args.method)
     print(f"wrote {out}/indices.csv, {out}/indices_time.csv, {out}/noise.csv, and per run and design point "

@@ -123,13 +123,29 @@ def check_common(args):
     return loaded, months
 
 
+def check_cost(args, scenario, months: int, points: float, parameters: int, flag: str) -> None:
+    """Refuse a design beyond the machine, and ask before one estimated at over an hour (analysis/cost.py)."""
+    import os
+
+    from analysis.cost import agents_at, check_work, sweep_held_bytes
+
+    agents = agents_at(scenario, args.scale)
+    runs = points * args.replicates
+    check_work(agents=agents, months=months, runs=runs, workers=args.workers or os.cpu_count() or 1,
+               engine=args.engine, runs_flags=f"{flag}, --replicates",
+               held_bytes=sweep_held_bytes(runs, months, parameters),
+               yes=args.yes, what=f"the design's {points:,.0f} points x {args.replicates} replicates")
+
+
 def execute(plan, args, default_out: str):
     """Run the sweep's runs into ``--out`` (resuming), turning library refusals into one-line input errors."""
     from analysis import sweep
     from analysis.backends import BackendError
+    from analysis.outdir import check_output_directory
     from analysis.store import StoreError
 
     out = args.out or default_out
+    check_output_directory(out, plan.kind, inputs=plan.scenario.sources)
     try:
         sweep.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
     except (StoreError, BackendError, sweep.SweepError) as error:
@@ -155,20 +171,27 @@ def main(args):
     if args.lhs is not None and not args.params:
         raise InputError("--lhs: name the parameters to vary with --params A,B,...")
     scenario, months = check_common(args)
+    from analysis.cost import product
+
     try:
         if args.vary:
-            plan_design = design.grid(parse_vary(args.vary))
+            axes = parse_vary(args.vary)
+            check_cost(args, scenario, months, product(steps for _, steps in axes), len(axes), "--vary")
+            plan_design = design.grid(axes)
         else:
-            plan_design = design.latin_hypercube(parse_factors(parse_params(args.params), args.bounds), args.lhs,
-                                                 args.seed)
+            factors = parse_factors(parse_params(args.params), args.bounds)
+            check_cost(args, scenario, months, args.lhs, len(factors), "--lhs")
+            plan_design = design.latin_hypercube(factors, args.lhs, args.seed)
     except design.DesignError as error:
         raise InputError(f"{'--vary' if args.vary else '--lhs'}: {error}") from None
     plan = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
                        scale=args.scale, months=months, engine=args.engine)
     out = execute(plan, args, f"results/{scenario.name}-sweep")
+    from analysis.store import StoreError
+
     try:
         summary = sweep.write_summary(out)
-    except sweep.SweepError as error:
+    except (sweep.SweepError, StoreError) as error:
         raise InputError(str(error)) from None
     names = [c[:-len("_median")] for c in summary.columns if c.endswith("_median")]
     print(f"wrote {out}/summary.csv ({len(summary)} design points) and {out}/scalars.csv; key outputs (median "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis import calibration, cli, provenance, validation
 from analysis.commands.run import check_flags
-from analysis.outdir import atomic_directory
+from analysis.outdir import atomic_directory, check_output_directory
 from sim import country
 from sim import scenario as scenarios
 from sim.scenario import base_values
@@ -27,13 +27,16 @@ def register(subparsers):
     cli.add_executor_flags(parser, "local worker processes, or workers of --dask local (default: the CPU count, "
                                    "at most the number of replicates); results do not depend on it")
     cli.add_output_flags(parser, f"output directory (default {DEFAULT_OUT})", default=DEFAULT_OUT)
+    cli.add_yes_flag(parser)
     parser.set_defaults(func=main)
 
 
 def main(args):
+
     scenario = scenarios.load(args.scenario)
-    check_flags(args, [scenario])
     out = Path(args.out)
+    check_output_directory(out, "validation", inputs=scenario.sources)
+    check_flags(args, args.replicates, [scenario])
     started = time.time()
     with cli.open_backend(args, runs=args.replicates) as backend, cli.refused_setup():
         runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, backend=backend)
@@ -46,7 +49,7 @@ def main(args):
         "calibration_sha256": hashlib.sha256(calibrated.read_bytes()).hexdigest() if calibrated.exists() else None,
         **provenance.stamp(scenario, seed=args.seed, parameters=base_values(scenario.country, scenario.parameters)),
     }
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, "validation", inputs=scenario.sources) as staging:
         validation.write(staging, fields, table, runs, meta)
         cli.render(staging, args)
     print("\n".join(validation.verdict_lines(fields)))
