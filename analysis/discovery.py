@@ -176,26 +176,21 @@ def _check(node, text: str, flag: str) -> str:
 def parse_outcome(text: str, months: int, threshold: str | None = None) -> Outcome:
     """The outcome ``text`` (a condition, or a quantity when ``threshold`` such as ``"< -33"`` is given), checked
     against the scalars a run of ``months`` months has. Raises DiscoveryError naming --outcome or --threshold."""
-    expression = text if threshold is None else f"({text}) {threshold}"
-    flag = "--outcome" if threshold is None else "--threshold"
-    try:
-        tree = ast.parse(expression.strip(), mode="eval").body
-    except SyntaxError:
-        raise DiscoveryError(f"{flag}: cannot read {expression!r} as an expression") from None
-    if threshold is not None:
-        try:
-            _check(ast.parse(text.strip(), mode="eval").body, text, "--outcome")
-        except SyntaxError:
-            raise DiscoveryError(f"--outcome: cannot read {text!r} as an expression") from None
-        if not (isinstance(tree, ast.Compare) and len(tree.ops) == 1 and _is_constant(tree.comparators[0])):
-            raise DiscoveryError(f"--threshold: expected a comparison with a number such as '< -33' or '> 0.2', "
-                                 f"got {threshold!r}")
-    kind = _check(tree, expression, flag)
-    if kind != "condition":
+    tree = _parse(text, "--outcome")
+    kind = _check(tree, text, "--outcome")
+    if threshold is None and kind != "condition":
         raise DiscoveryError(f"--outcome: {text!r} is a quantity, not a condition; add a comparison "
                              f"('{text} < -33') or give --threshold")
-    if threshold is not None and isinstance(tree.left, ast.Compare):
-        raise DiscoveryError(f"--threshold: the outcome {text!r} already is a condition")
+    if threshold is not None:
+        if kind == "condition":
+            raise DiscoveryError(f"--threshold: the outcome {text!r} already is a condition")
+        comparison = _parse(f"x {threshold}", "--threshold")
+        if not (isinstance(comparison, ast.Compare) and len(comparison.ops) == 1
+                and type(comparison.ops[0]) in _COMPARISONS and _is_constant(comparison.comparators[0])):
+            raise DiscoveryError(f"--threshold: expected a comparison with a number such as '< -33' or '> 0.2', "
+                                 f"got {threshold!r}")
+        _check(comparison.comparators[0], threshold, "--threshold")
+        tree = ast.Compare(left=tree, ops=comparison.ops, comparators=comparison.comparators)
     names = tuple(dict.fromkeys(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)))
     if not names:
         raise DiscoveryError(f"--outcome: {text!r} names no scalar output")
@@ -204,6 +199,13 @@ def parse_outcome(text: str, months: int, threshold: str | None = None) -> Outco
             raise DiscoveryError(f"--outcome: {name} needs --months of at least {scalars.BY_NAME[name].min_months}, "
                                  f"got {months}")
     return Outcome(ast.unparse(tree), tree, names)
+
+
+def _parse(text: str, flag: str):
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        raise DiscoveryError(f"{flag}: cannot read {text!r} as an expression") from None
 
 
 def min_samples(mass_min: float) -> int:
@@ -328,7 +330,9 @@ def prim(x: pd.DataFrame, y: np.ndarray, factors, *, mass_min: float = DEFAULT_M
     prim_module, _ = _ema()
     frame = prim_frame(x)
     ranges = {f.name: (f.low, f.high) for f in factors}
-    algorithm = prim_module.Prim(frame, np.asarray(y, dtype=np.int64), mass_min=mass_min)
+    with warnings.catch_warnings():  # pandas deprecations inside EMA Workbench, not actionable by a user
+        warnings.simplefilter("ignore")
+        algorithm = prim_module.Prim(frame, np.asarray(y, dtype=np.int64), mass_min=mass_min)
     base_rate = float(np.mean(y))
     trajectories, rows, limits, members = [], [], [], []
     for number in range(1, boxes + 1):
