@@ -320,7 +320,6 @@ class Boxes:
     trajectory: pd.DataFrame   # box, step, coverage, density, mass, n, cases_of_interest, res_dim, chosen
     boxes: pd.DataFrame        # per box and restricted dimension: limits, ranges, quasi-p-values, box statistics
     limits: list[pd.DataFrame] # the chosen limits of each box (rows 0 = low, 1 = high, a column per parameter)
-    members: list[np.ndarray]  # per box, the case indices inside it
 
 
 def prim(x: pd.DataFrame, y: np.ndarray, factors, *, mass_min: float = DEFAULT_MASS_MIN,
@@ -334,7 +333,7 @@ def prim(x: pd.DataFrame, y: np.ndarray, factors, *, mass_min: float = DEFAULT_M
         warnings.simplefilter("ignore")
         algorithm = prim_module.Prim(frame, np.asarray(y, dtype=np.int64), mass_min=mass_min)
     base_rate = float(np.mean(y))
-    trajectories, rows, limits, members = [], [], [], []
+    trajectories, rows, limits = [], [], []
     for number in range(1, boxes + 1):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -376,12 +375,11 @@ def prim(x: pd.DataFrame, y: np.ndarray, factors, *, mass_min: float = DEFAULT_M
                     "qp_high": qp_high if high_restricted and qp_high >= 0 else math.nan})
             rows.append(row)
         limits.append(lims)
-        members.append(np.asarray(box.yi, dtype=np.int64))
     columns = ["box", "step", "parameter", "low", "high", "range_low", "range_high", "low_restricted",
                "high_restricted", "qp_low", "qp_high", "coverage", "density", "mass", "cases", "cases_of_interest",
                "restricted"]
     return Boxes(pd.concat(trajectories, ignore_index=True), pd.DataFrame(rows).reindex(columns=columns),
-                 limits, members)
+                 limits)
 
 
 def cart(x: pd.DataFrame, y: np.ndarray, *, mass_min: float = DEFAULT_MASS_MIN) -> pd.DataFrame:
@@ -570,7 +568,6 @@ def manifest(plan: Discovery, out, outcome: Outcome, result: Result, settings: d
         "model_version": base["model_version"],
         "package_version": base.get("package_version"),
         "git_commit": base.get("git_commit"),
-        "command": base.get("command"),
     }
 
 

@@ -141,7 +141,10 @@ def main(args):
                                    boxes=args.boxes)
     except (StoreError, BackendError, sweep.SweepError, discovery.DiscoveryError) as error:
         raise InputError(str(error)) from None
-    settings = {"mass_min": args.mass_min, "min_coverage": args.min_coverage, "boxes_asked": args.boxes}
+    from analysis.commands.run import command_line
+
+    settings = {"mass_min": args.mass_min, "min_coverage": args.min_coverage, "boxes_asked": args.boxes,
+                "command": command_line()}
     discovery.write(out, result, discovery.manifest(plan, out, outcome, result, settings))
     report(result, outcome, out)
     render(out, args)
