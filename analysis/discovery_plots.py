@@ -52,8 +52,8 @@ def tradeoff(trajectory: pd.DataFrame, meta: dict, outcome: str) -> object:
                    linewidths=2, zorder=3)
         for row in chosen.itertuples(index=False):
             ax.annotate(f"box {number}: coverage {row.coverage:.2f}, density {row.density:.2f}",
-                        (row.coverage, row.density), xytext=(10, -14), textcoords="offset points", fontsize=8,
-                        color=INTEREST)
+                        (row.coverage, row.density), xytext=(-14, -4), textcoords="offset points", fontsize=8,
+                        color=INTEREST, ha="right", va="top")
     colour_bar = fig.colorbar(points, ax=ax, ticks=range(0, max(most, 1) + 1))
     colour_bar.set_label("restricted parameters")
     ax.set_xlabel("coverage")

@@ -7,6 +7,7 @@ a range, 2 replicates per design point at 1:100 scale, seed 1.
 """
 
 import argparse
+import textwrap
 
 from analysis.cli import InputError, positive_int
 from analysis.commands.sweep import add_run_flags, check_common, parse_factors, parse_params, render
@@ -34,14 +35,15 @@ def register(subparsers):
     parser = subparsers.add_parser(
         "discover", help="scenario discovery: which combinations of conditions make an outcome happen (PRIM, CART)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run a scenario over a Latin hypercube of --params (uniform over each parameter's plausible "
+        description=textwrap.fill(
+                    "Run a scenario over a Latin hypercube of --params (uniform over each parameter's plausible "
                     "range from the registry, or --bounds; calibrated parameters too, since posterior draws do not "
                     "exist yet), evaluate --outcome on each design point (median over its replicates), and find the "
                     "boxes of conditions where it holds with PRIM (EMA Workbench), with CART as a cross-check. "
                     "Writes cases.csv, boxes.csv (limits, coverage, density, mass and quasi-p-values per restricted "
                     "parameter), trajectory.csv (the peeling trajectory), cart.csv, discovery.json, the figures and "
                     "report.html into --out; with --policies also robustness.csv and regret.csv. Re-running "
-                    "resumes the runs; a new --outcome reuses them.",
+                    "resumes the runs; a new --outcome reuses them.", 100),
         epilog="scalar outputs for --outcome (analysis/scalars.py):\n  "
                + "\n  ".join(_scalar_list().split("; "))
                + "\n\nexample:\n  python run.py discover scenarios/baseline.toml --samples 1000 --months 24 \\\n"
