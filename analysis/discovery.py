@@ -1,9 +1,11 @@
 """Scenario discovery: under which combinations of conditions does an outcome cross a line, and which policy
 packages hold up across them.
 
-    from analysis import discovery
-    outcome = discovery.parse_outcome("remittances_final_12m_usd_bn < 3.2", months=24)
-    plan = discovery.Discovery(scenario, factors, samples=1000, replicates=2, seed=1, scale=100, months=24)
+    from analysis import design, discovery, sweep
+    outcome = discovery.parse_outcome("remittances_final_12m_usd_bn < 2.8", months=24)
+    conditions = design.latin_hypercube(factors, 1000, seed=1)
+    base = sweep.Sweep("sweep", scenario, conditions, replicates=2, seed=1, scale=100, months=24)
+    plan = discovery.Discovery(base, policies=(package,))
     discovery.run(plan, "results/discovery")                 # resumable, like a sweep
     result = discovery.analyse(plan, "results/discovery", outcome)
 
@@ -22,6 +24,7 @@ densest box on the peeling trajectory that keeps at least ``min_coverage`` of th
 """
 
 import ast
+import dataclasses
 import math
 import operator
 import warnings
@@ -217,16 +220,19 @@ def min_samples(mass_min: float) -> int:
 # ---------------------------------------------------------------------------------------------- runs
 @dataclass(frozen=True)
 class Discovery:
-    """A base scenario (the conditions' reference) and policy packages, each run over the same design."""
+    """The base scenario's sweep over the sampled conditions, and policy packages run over the same design with
+    the same seed, replicates, scale, horizon and engine."""
 
-    scenario: Scenario
-    design: Design
-    replicates: int
-    seed: int
-    scale: float
-    months: int
-    engine: str = "fast"
+    base: sweep.Sweep
     policies: tuple[Scenario, ...] = ()
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.base.scenario
+
+    @property
+    def design(self) -> Design:
+        return self.base.design
 
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
@@ -237,8 +243,7 @@ class Discovery:
         return self.design.factors
 
     def sweeps(self) -> list[sweep.Sweep]:
-        return [sweep.Sweep("sweep", s, self.design, replicates=self.replicates, seed=self.seed, scale=self.scale,
-                            months=self.months, engine=self.engine) for s in self.scenarios]
+        return [self.base, *(dataclasses.replace(self.base, scenario=policy) for policy in self.policies)]
 
 
 def store_directory(out, scenario: Scenario) -> Path:
@@ -273,7 +278,7 @@ def cases(plan: Discovery, out, scenario: Scenario, names) -> pd.DataFrame:
     parameter_names = [f.name for f in plan.factors]
     summary = sweep.summarise(table, parameter_names, names)
     missing = len(plan.design) - len(summary)
-    if missing or (summary["replicates"] != plan.replicates).any():
+    if missing or (summary["replicates"] != plan.base.replicates).any():
         raise sweep.SweepError(f"{store_directory(out, scenario)}: runs are missing; run the command again to "
                                f"finish them")
     medians = summary[["point_id", *parameter_names, *[f"{n}_median" for n in names]]]
@@ -546,14 +551,14 @@ def manifest(plan: Discovery, out, outcome: Outcome, result: Result, settings: d
         "quantity": outcome.quantity_text,
         "parameters": [f.record() for f in plan.factors],
         "samples": len(plan.design),
-        "replicates": plan.replicates,
-        "runs": len(plan.design) * plan.replicates * len(plan.scenarios),
-        "seed": plan.seed,
-        "scale": plan.scale,
-        "months": plan.months,
+        "replicates": plan.base.replicates,
+        "runs": plan.base.runs * len(plan.scenarios),
+        "seed": plan.base.seed,
+        "scale": plan.base.scale,
+        "months": plan.base.months,
         "start": base["start"],
         "end": base["end"],
-        "engine": plan.engine,
+        "engine": plan.base.engine,
         "sampling": "Latin hypercube, uniform over each parameter's range (calibrated parameters too: posterior "
                     "draws do not exist yet)",
         "cases_of_interest": int(result.cases["of_interest"].sum()),

@@ -135,8 +135,9 @@ def main(args):
         plan_design = design.latin_hypercube(factors, args.samples, args.seed)
     except (discovery.DiscoveryError, design.DesignError) as error:
         raise InputError(str(error) if isinstance(error, discovery.DiscoveryError) else f"--params: {error}") from None
-    plan = discovery.Discovery(scenario, plan_design, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                               months=months, engine=args.engine, policies=policies)
+    base = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed, scale=args.scale,
+                       months=months, engine=args.engine)
+    plan = discovery.Discovery(base, policies)
     try:
         discovery.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
         result = discovery.analyse(plan, out, outcome, mass_min=args.mass_min, min_coverage=args.min_coverage,
