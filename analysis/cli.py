@@ -16,7 +16,8 @@ import tempfile
 import time
 import traceback
 
-COMMANDS = ("run", "compare", "sweep", "sensitivity", "calibrate", "validate", "plot", "params", "bench")
+COMMANDS = ("run", "compare", "sweep", "sensitivity", "discover", "calibrate", "validate", "plot", "params",
+            "bench")
 # Repeated from sim.model.ENGINES and analysis.report.FORMATS so that --help imports neither the model nor matplotlib.
 ENGINES = ("fast", "reference")
 FORMATS = ("png", "svg", "pdf")

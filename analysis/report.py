@@ -22,8 +22,8 @@ import pandas as pd
 from analysis import plots
 from analysis.formatting import format_signed, format_value
 
-MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json")
-KINDS = ("run", "compare", "sweep", "sensitivity", "validation")
+MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json", "discovery.json")
+KINDS = ("run", "compare", "sweep", "sensitivity", "validation", "discovery")
 FORMATS = ("png", "svg", "pdf")
 DPI = 150
 MAX_TABLE_ROWS = 200
@@ -372,8 +372,50 @@ def _validation_scores(manifest: dict) -> str:
     return _table(["score", "value"], rows)
 
 
+# ---------------------------------------------------------------------------------------------------- discovery
+def _discovery(directory: Path, manifest: dict):
+    from analysis import discovery_plots
+
+    boxes = _read_csv(directory / "boxes.csv")
+    trajectory = _read_csv(directory / "trajectory.csv")
+    cases = _read_csv(directory / "cases.csv")
+    meta = _design_meta(manifest)
+    outcome, quantity = manifest.get("outcome", ""), manifest.get("quantity")
+    figures = {"prim_tradeoff": (discovery_plots.tradeoff(trajectory, meta, outcome), "PRIM peeling trajectory"),
+               "prim_box": (discovery_plots.box_limits(boxes, meta), "PRIM box limits against the full ranges"),
+               "prim_pairs": (discovery_plots.pairs(cases, boxes, meta, quantity),
+                              "cases of interest in the restricted parameters")}
+    shown = ["box", "parameter", "low", "high", "range_low", "range_high", "qp_low", "qp_high", "coverage",
+             "density", "mass"]
+    lead = (f"<p>Outcome: <code>{html.escape(outcome)}</code>, true at {manifest.get('cases_of_interest')} of "
+            f"{manifest.get('samples')} design points (median over replicates). "
+            f"{html.escape(manifest.get('sampling', ''))}.</p>")
+    rows = [[_plain(v) for v in row] for row in boxes[shown].itertuples(False)]
+    sections = [("Design", _design_table(manifest)),
+                ("PRIM boxes", lead + _table(shown, rows)),
+                ("CART cross-check", _cart_section(directory, manifest))]
+    robustness = directory / "robustness.csv"
+    if robustness.is_file():
+        summary, regret = _read_csv(robustness), _read_csv(directory / "regret.csv")
+        figures["robustness"] = (discovery_plots.robustness(summary, regret, meta, outcome, quantity),
+                                 "robustness of the policy packages")
+        sections.append(("Policy robustness", _table(list(summary.columns),
+                                                      [[_plain(v) for v in row] for row in summary.itertuples(False)])))
+    return figures, sections
+
+
+def _cart_section(directory: Path, manifest: dict) -> str:
+    leaves = _read_csv(directory / "cart.csv")
+    agreement = manifest.get("cart") or {}
+    note = (f"<p class=note>{agreement.get('cart_leaves_of_interest', '?')} of {agreement.get('cart_leaves', '?')} "
+            f"leaves are dense in cases of interest (density above 0.5); CART classifies "
+            f"{_plain(100 * agreement.get('cases_classified_alike', float('nan')))} % of the design points as PRIM's "
+            f"box 1 does.</p>")
+    return note + _table(list(leaves.columns), [[_plain(v) for v in row] for row in leaves.itertuples(False)])
+
+
 _BUILDERS = {"run": _run, "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
-             "validation": _validation}
+             "validation": _validation, "discovery": _discovery}
 
 
 # ---------------------------------------------------------------------------------------------------- formatting
@@ -420,7 +462,7 @@ dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
 """
 
 _TITLES = {"run": "Scenario run", "compare": "Scenario comparison", "sweep": "Parameter sweep",
-           "sensitivity": "Global sensitivity analysis", "validation": "Validation"}
+           "sensitivity": "Global sensitivity analysis", "validation": "Validation", "discovery": "Scenario discovery"}
 # Large entries shown in their own section (or summarised) instead of the provenance list.
 _NOT_PROVENANCE = ("kind", "description", "scenario_text", "outputs", "parameters", "shocks", "scenarios",
                    "known_misses", "targets")
@@ -458,6 +500,8 @@ def _heading(kind: str, manifest: dict) -> tuple[str, str]:
         return f"{_TITLES[kind]}: {alternatives} vs {manifest.get('base', '')}", ""
     if kind in ("sweep", "sensitivity"):
         return f"{_TITLES[kind]} ({manifest.get('method', '')}): {_design_meta(manifest)['scenario']}", ""
+    if kind == "discovery":
+        return f"{_TITLES[kind]}: {manifest.get('scenario', '')}", f"When does {manifest.get('outcome', '')} happen?"
     return _TITLES[kind], manifest.get("description", "")
 
 

@@ -6,6 +6,7 @@ override earlier ones in argparse, so appending ``--replicates 1`` shrinks a REA
 
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -40,6 +41,10 @@ COARSE = {
     "dask worker tcp://HOST:8786 --nthreads 1 --nworkers 2": None,
     "python run.py sensitivity scenarios/baseline.toml --method morris --samples 20 --dask tcp://HOST:8786":
         [*FAST, "--samples", "2", "--replicates", "1"],
+    "python run.py discover scenarios/baseline.toml --samples 1000 --months 24 "
+    "--params rub_per_usd,migrant_wage_rub,register_listing_prob,register_expulsion_prob,raid_intensity,"
+    "russia_labour_demand --outcome 'remittances_final_12m_usd_bn < 2.8' --out results/discovery":
+        ["--samples", "100", "--replicates", "1", "--scale", "4000", "--months", "12", "--no-plots", "--workers", "1"],
 }
 
 
@@ -55,9 +60,9 @@ def readme_commands() -> list[str]:
 
 
 def run(command: str, extra: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    words = command.split()[2:]  # drop "python run.py"
+    words = shlex.split(command)[2:]  # drop "python run.py"; quoted arguments stay whole
     verb = words[0]
-    if verb in ("run", "compare", "sweep", "sensitivity", "validate"):
+    if verb in ("run", "compare", "sweep", "sensitivity", "validate", "discover"):
         extra = [*extra, "--out", str(tmp_path / verb)]
     if verb == "calibrate":
         extra = [*extra, "--output", str(tmp_path / "calibrated.toml")]
