@@ -262,8 +262,12 @@ def run(plan: Discovery, out, *, dask: str | None = None, workers: int | None = 
         progress: bool = True, echo=print) -> None:
     """Run (or finish) every scenario's sweep into ``OUT/runs/<name>/``, on one backend."""
     from analysis.backends import open_backend
+    from analysis.outdir import owner, write_marker
 
     check(plan, out)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    if owner(out) is None:
+        write_marker(out, "discovery")
     with open_backend(dask, workers) as backend:
         for s, planned in zip(plan.scenarios, plan.sweeps(), strict=True):
             echo(f"{s.name}:")
@@ -525,19 +529,6 @@ def analyse(plan: Discovery, out, outcome: Outcome, *, mass_min: float = DEFAULT
 OUTPUT_FILES = ("cases.csv", "boxes.csv", "trajectory.csv", "cart.csv", "robustness.csv", "regret.csv", MANIFEST)
 
 
-def check_out(out) -> None:
-    """Raise DiscoveryError unless ``out`` is free for a discovery: missing, empty, or a discovery's own."""
-    out = Path(out)
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise DiscoveryError(f"--out: {out} exists and is not a directory")
-    entries = {p.name for p in out.iterdir()}
-    if entries and not ({RUNS_DIR, MANIFEST} & entries):
-        raise DiscoveryError(f"--out: {out} exists and is not a discovery directory (no {MANIFEST} or {RUNS_DIR}/); "
-                             f"choose another --out")
-
-
 def manifest(plan: Discovery, out, outcome: Outcome, result: Result, settings: dict) -> dict:
     """``discovery.json``: what was asked, what was found, and the provenance of the runs."""
     stores = {s.name: Store(store_directory(out, s)).design() for s in plan.scenarios}
@@ -573,6 +564,7 @@ def manifest(plan: Discovery, out, outcome: Outcome, result: Result, settings: d
         "model_version": base["model_version"],
         "package_version": base.get("package_version"),
         "git_commit": base.get("git_commit"),
+        "git_dirty": base.get("git_dirty"),
     }
 
 

@@ -206,10 +206,11 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, extr
 def test_an_outcome_no_case_satisfies_is_refused_and_writes_no_analysis(discovered, tmp_path, capsys):
     out = tmp_path / "none"
     shutil.copytree(discovered[0] / "runs", out / "runs")
+    shutil.copy(discovered[0] / ".tajmig", out / ".tajmig")
     message = refused(capsys, *DISCOVER, "--policies", POLICY, "--out", str(out), "--outcome",
                       "remittance_change_12m_pct < -99")
     assert "--outcome: no case satisfies" in message and "runs from" in message
-    assert sorted(p.name for p in out.iterdir()) == ["runs"]
+    assert sorted(p.name for p in out.iterdir()) == [".tajmig", "runs"]
 
 
 def test_a_directory_that_is_not_a_discovery_is_left_alone(tmp_path, capsys):
@@ -217,7 +218,7 @@ def test_a_directory_that_is_not_a_discovery_is_left_alone(tmp_path, capsys):
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     message = refused(capsys, *DISCOVER, "--out", str(out))
-    assert "--out" in message and "not a discovery directory" in message
+    assert "--out" in message and "was not written by this program" in message
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 

@@ -10,7 +10,7 @@ import argparse
 import textwrap
 
 from analysis.cli import InputError, positive_int
-from analysis.commands.sweep import add_run_flags, check_common, parse_factors, parse_params, render
+from analysis.commands.sweep import add_run_flags, check_common, check_cost, parse_factors, parse_params, render
 
 DEFAULT_REPLICATES = 2
 
@@ -110,8 +110,9 @@ def check_parameters(names: list[str], bounds) -> None:
 
 
 def main(args):
-    from analysis import design, discovery, sweep
+    from analysis import design, discovery, provenance, sweep
     from analysis.backends import BackendError
+    from analysis.outdir import check_output_directory
     from analysis.store import StoreError
     from sim import parameters
 
@@ -130,8 +131,10 @@ def main(args):
                          f"(its smallest box must hold {discovery.MIN_CASES_PER_BOX} cases), got {args.samples}")
     policies = parse_policies(args.policies, scenario)
     out = args.out or f"results/{scenario.name}-discovery"
+    inputs = [path for s in (scenario, *policies) for path in s.sources]
+    check_output_directory(out, "discovery", inputs=inputs)
+    check_cost(args, scenario, months, args.samples * (1 + len(policies)), len(factors), "--samples")
     try:
-        discovery.check_out(out)
         plan_design = design.latin_hypercube(factors, args.samples, args.seed)
     except (discovery.DiscoveryError, design.DesignError) as error:
         raise InputError(str(error) if isinstance(error, discovery.DiscoveryError) else f"--params: {error}") from None
@@ -144,10 +147,8 @@ def main(args):
                                    boxes=args.boxes)
     except (StoreError, BackendError, sweep.SweepError, discovery.DiscoveryError) as error:
         raise InputError(str(error)) from None
-    from analysis.commands.run import command_line
-
     settings = {"mass_min": args.mass_min, "min_coverage": args.min_coverage, "boxes_asked": args.boxes,
-                "command": command_line()}
+                "command_line": provenance.command_line()}
     discovery.write(out, result, discovery.manifest(plan, out, outcome, result, settings))
     report(result, outcome, out)
     render(out, args)
