@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import ensemble
+from analysis.outdir import write_marker
 from analysis.runner import replicate_seed
 from sim import outputs
 from sim.scenario import load
@@ -251,5 +252,17 @@ def write_validation(directory: Path) -> Path:
     return directory
 
 
-WRITERS = {"run": write_run, "compare": write_compare, "sweep": write_sweep, "sensitivity": write_sensitivity,
-           "validation": write_validation}
+UNMARKED = {"run": write_run, "compare": write_compare, "sweep": write_sweep, "sensitivity": write_sensitivity,
+            "validation": write_validation}
+
+
+def _owned(kind, write):
+    """``write``, then the ``.tajmig`` marker every command writes into its output directory."""
+    def owned(directory: Path, *args, **kwargs) -> Path:
+        written = write(directory, *args, **kwargs)
+        write_marker(directory, kind)
+        return written
+    return owned
+
+
+WRITERS = {kind: _owned(kind, write) for kind, write in UNMARKED.items()}

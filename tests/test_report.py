@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from PIL import Image
-from test_plots_fixtures import META, ROOT, WRITERS, sweep_summary, timeseries
+from test_plots_fixtures import META, ROOT, UNMARKED, WRITERS, sweep_summary, timeseries
 
 from analysis import plots, report
 
@@ -125,7 +125,7 @@ def test_svg_figures_are_embedded_as_svg_and_pdf_figures_as_png(tmp_path):
     assert len(images) == 1 and images[0].startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("case", ["missing", "no manifest", "unknown kind", "bad format"])
+@pytest.mark.parametrize("case", ["missing", "no manifest", "unknown kind", "bad format", "not ours"])
 def test_bad_directories_and_flags_end_with_one_line_and_status_2(tmp_path, case):
     directory = tmp_path / "results"
     args = [directory]
@@ -136,6 +136,8 @@ def test_bad_directories_and_flags_end_with_one_line_and_status_2(tmp_path, case
     if case == "bad format":
         WRITERS["validation"](directory)
         args += ["--format", "gif"]
+    if case == "not ours":
+        UNMARKED["validation"](directory)
     result = plot(*args)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

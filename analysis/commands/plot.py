@@ -18,8 +18,13 @@ def register(subparsers):
 def main(args):
     from analysis import report
     from analysis.cli import InputError
+    from analysis.outdir import MARKER, owner
 
     try:
+        report.read_manifest(args.directory)
+        if owner(args.directory) is None:
+            raise InputError(f"{args.directory}: not written by this program (no {MARKER} file); plot redraws only "
+                             f"directories that run, compare, sweep, sensitivity, validate or discover wrote")
         written = report.render_all(args.directory, args.format)
     except report.NotAResultsDirectory as error:
         raise InputError(str(error)) from None
