@@ -9,7 +9,8 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("run", "compare", "sweep", "sensitivity", "calibrate", "validate", "plot", "params", "bench")
+COMMANDS = ("run", "compare", "sweep", "sensitivity", "calibrate", "validate", "plot", "params", "bench",
+            "dashboard")
 # Repeated from sim.model.ENGINES and analysis.report.FORMATS so that --help imports neither the model nor matplotlib.
 ENGINES = ("fast", "reference")
 FORMATS = ("png", "svg", "pdf")

@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from analysis.ensemble import ID_COLUMNS, STATISTICS, describe
+from analysis.ensemble import ID_COLUMNS, describe
 from analysis.runner import replicate_seed
 from sim import outputs, parameters, scenario
 from sim.calendar import format_month, parse_month
@@ -151,20 +151,15 @@ class DashboardModel(mesa.Model):
         self.running = self.done < self.months
 
     def series(self, metric: str) -> pd.DataFrame:
-        """Per month: the statistics over replicates of the base, the scenario and their paired difference,
-        as columns ``<side>_<statistic>`` with side base, scenario or diff."""
+        """Per month: the mean and the 5th and 95th percentiles over replicates of the base, the scenario and
+        their paired difference, as columns ``<side>_<statistic>`` with side base, scenario or diff."""
         column = outputs.NAMES.index(metric)
+        base = np.array([month[:, column] for month in self.history["base"]]).reshape(self.done, -1)
+        alternative = np.array([month[:, column] for month in self.history["scenario"]]).reshape(self.done, -1)
         frame = {"date": self.dates}
-        for side in ("base", "scenario", "diff"):
-            stats = {k: [] for k in STATISTICS}
-            for month in range(self.done):
-                if side == "diff":
-                    values = self.history["scenario"][month][:, column] - self.history["base"][month][:, column]
-                else:
-                    values = self.history[side][month][:, column]
-                for key, value in describe(values).items():
-                    stats[key].append(value)
-            frame.update({f"{side}_{k}": v for k, v in stats.items()})
+        for side, values in (("base", base), ("scenario", alternative), ("diff", alternative - base)):
+            p05, p95 = np.percentile(values, [5, 95], axis=1) if self.done else ([], [])
+            frame.update({f"{side}_mean": values.mean(axis=1), f"{side}_p05": p05, f"{side}_p95": p95})
         return pd.DataFrame(frame)
 
     def latest(self, metric: str) -> dict:
