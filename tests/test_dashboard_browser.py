@@ -110,7 +110,11 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
         page.wait_for_function("document.querySelector('table.tajmig-summary').dataset.date >= '2025-12'",
                                timeout=120_000)
         page.get_by_role("button", name="❚❚").click()
-        page.wait_for_timeout(1000)
+        status = page.locator("text=Simulated").first
+        shown = None
+        while shown != status.inner_text():  # the last months stepped before the pause are drawn
+            shown = status.inner_text()
+            page.wait_for_timeout(1500)
         date, migrants_diff, _ = _diff(page, "migrants_abroad_russia")
         _, remittances_diff, remittances = _diff(page, "remittances_usd")
         months = int(page.locator("text=Simulated").first.inner_text().split()[1])
@@ -144,9 +148,11 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
     designed = dashboard[dashboard["scenario"] == dashboard["scenario"].iloc[-1]].drop(columns="scenario")
     ran = designed["date"].nunique()
     out = tmp_path / "cli"
-    subprocess.run([sys.executable, "run.py", "run", str(saved), "--seed", "1", "--scale", "200", "--replicates",
-                    "4", "--months", str(ran), "--out", str(out), "--no-plots"], cwd=ROOT, check=True,
-                   capture_output=True)
+    run = subprocess.run([sys.executable, "run.py", "run", str(saved), "--seed", "1", "--scale", "200",
+                          "--replicates", "4", "--months", str(ran), "--out", str(out), "--no-plots"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert ran == months
     cli = pd.read_csv(out / "timeseries.csv")
     numbers = [c for c in cli.columns if c != "date"]
     np.testing.assert_allclose(cli[numbers].to_numpy(float), designed.reset_index(drop=True)[numbers].to_numpy(float),

@@ -186,11 +186,12 @@ def SaveCard(model):
         solara.InputText("Scenario name", value=name)
         solara.InputText("Description", value=description)
         solara.Button("Save as scenario", on_click=save, color="primary", disabled=not model.lever_shocks)
-        if saved_message.value:
-            (solara.Error if saved_message.value.startswith("error") else solara.Success)(saved_message.value)
+        # The message comes last: an element appearing above the download would remount it and lose its state.
         solara.FileDownload(results_csv,
                             filename=f"{model.alternative.name}_seed{model.seed}_scale{model.scale:g}.csv",
                             label="Download results (CSV)", mime_type="text/csv")
+        if saved_message.value:
+            (solara.Error if saved_message.value.startswith("error") else solara.Success)(saved_message.value)
 
 
 @solara.component
@@ -204,6 +205,12 @@ def Status(model):
         text = (f"Simulated {model.done} of {model.months} months ({model.base.start} to {model.dates[-1]}); "
                 f"{model.replicates} replicate pairs at scale {model.scale:g}, seed {model.seed}.")
     Paragraph(f"<b>{html.escape(text)}</b>")
+
+
+def change(value: float, unit: str) -> str:
+    """A difference as a reader wants it: a difference of rates is in percentage points."""
+    text = format_value(value, unit)
+    return text.replace("%", " pp") if unit.startswith("share") else text
 
 
 @solara.component
@@ -220,8 +227,8 @@ def Summary(model):
             f'<tr data-metric="{metric}" data-base="{latest["base"]!r}" data-scenario="{latest["scenario"]!r}" '
             f'data-diff="{latest["diff"]!r}"><td>{metric}</td><td>{unit}</td>'
             f'<td>{format_value(latest["base"], unit)}</td><td>{format_value(latest["scenario"], unit)}</td>'
-            f'<td>{difference}{format_value(latest["diff"], unit)} [{format_value(latest["diff_p05"], unit)}, '
-            f'{format_value(latest["diff_p95"], unit)}]</td></tr>')
+            f'<td>{difference}{change(latest["diff"], unit)} [{change(latest["diff_p05"], unit)}, '
+            f'{change(latest["diff_p95"], unit)}]</td></tr>')
     table = (f'<table class="tajmig-summary" data-date="{model.dates[-1]}"><thead><tr><th>{model.dates[-1]}</th>'
              f'<th>unit</th><th>{model.base.name}</th><th>designed</th><th>designed - base [5-95 %]</th></tr>'
              f'</thead><tbody>{"".join(rows)}</tbody></table>')

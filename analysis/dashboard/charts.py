@@ -97,6 +97,11 @@ class Panel:
             for ax in (top, bottom):
                 ax.relim()
                 ax.autoscale_view()
+            # With no difference yet, show zero on a scale of 1 % of the level rather than of rounding noise.
+            floor = 0.01 * max(abs(v) for v in top.get_ylim())
+            low, high = bottom.get_ylim()
+            if high - low < floor:
+                bottom.set_ylim(-floor, floor)
         return self.figure
 
 
