@@ -8,7 +8,6 @@ reproduces the dashboard's numbers.
 """
 
 import dataclasses
-import math
 import os
 import re
 from pathlib import Path
@@ -272,7 +271,3 @@ def _current(value):
     """The value of a page control. SolaraViz's Reset rebuilds the model from keyword arguments fixed when the page
     mounts, so the page passes its reactive controls and the model reads what they show at Reset."""
     return value.value if hasattr(value, "value") and hasattr(value, "subscribe") else value
-
-
-def is_finite(value) -> bool:
-    return value is not None and math.isfinite(value)
