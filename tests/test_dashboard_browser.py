@@ -70,20 +70,30 @@ def server(tmp_path_factory):
     process.wait(timeout=30)
 
 
-def _diff(page, metric) -> tuple[str, float, float]:
-    row = page.locator(f'tr[data-metric="{metric}"]')
-    return (page.locator("table.tajmig-summary").get_attribute("data-date"), float(row.get_attribute("data-diff")),
-            float(row.get_attribute("data-scenario")))
+def _table(page) -> tuple[str, dict]:
+    """The month the summary table shows and, per metric, its base, scenario and difference, read at once."""
+    return page.evaluate("""() => {
+        const table = document.querySelector('table.tajmig-summary');
+        const rows = {};
+        for (const row of table.querySelectorAll('tr[data-metric]')) {
+            rows[row.dataset.metric] = {base: +row.dataset.base, scenario: +row.dataset.scenario,
+                                        diff: +row.dataset.diff};
+        }
+        return [table.dataset.date, rows];
+    }""")
 
 
 def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproducible_scenario(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # the machine may be shared: a redraw can take seconds
 
     url, save_dir = server
     outside, failed = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1250}, accept_downloads=True)
+        page.set_default_timeout(120_000)
         page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
                                                                 "blob:")) else outside.append(r.url))
         page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -103,27 +113,20 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
         expect(page.get_by_text("against the design (1 shock)")).to_be_visible(timeout=30_000)
         charts_before = page.locator("img").evaluate_all("images => images.map(i => i.src)")
 
-        began = time.perf_counter()
         page.get_by_role("button", name="▶").click()
-        page.wait_for_selector("table.tajmig-summary", timeout=60_000)
-        first_chart = time.perf_counter() - began
-        page.wait_for_function("document.querySelector('table.tajmig-summary').dataset.date >= '2025-12'",
-                               timeout=120_000)
+        page.wait_for_selector("table.tajmig-summary")
+        page.wait_for_function("document.querySelector('table.tajmig-summary').dataset.date >= '2025-12'")
         page.get_by_role("button", name="❚❚").click()
+        expect(page.get_by_role("button", name="▶")).to_be_visible()
         status = page.locator("text=Simulated").first
-        shown = None
-        while shown != status.inner_text():  # the last months stepped before the pause are drawn
-            shown = status.inner_text()
-            page.wait_for_timeout(1500)
-        date, migrants_diff, _ = _diff(page, "migrants_abroad_russia")
-        _, remittances_diff, remittances = _diff(page, "remittances_usd")
-        months = int(page.locator("text=Simulated").first.inner_text().split()[1])
-        elapsed = time.perf_counter() - began
-        print(f"\nRun to first chart {first_chart:.2f} s; {months} months in {elapsed:.1f} s, "
-              f"{months / elapsed:.1f} months/s, at the page's default scale and replicates")
+        text = None
+        while text != status.inner_text():  # the months stepped before the pause are drawn
+            text = status.inner_text()
+            page.wait_for_timeout(3000)
+        date, shown = _table(page)
         charts_after = page.locator("img").evaluate_all("images => images.map(i => i.src)")
         # Four times the raids: fewer migrants stay in Russia and less money reaches home than in the paired base.
-        assert migrants_diff < 0 and remittances_diff < 0, (migrants_diff, remittances_diff)
+        assert shown["migrants_abroad_russia"]["diff"] < 0 and shown["remittances_usd"]["diff"] < 0, shown
         assert charts_after != charts_before
         page.set_viewport_size({"width": 1500, "height": 1400})
         page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
@@ -152,11 +155,12 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
                           "--replicates", "4", "--months", str(ran), "--out", str(out), "--no-plots"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert ran == months
     cli = pd.read_csv(out / "timeseries.csv")
     numbers = [c for c in cli.columns if c != "date"]
     np.testing.assert_allclose(cli[numbers].to_numpy(float), designed.reset_index(drop=True)[numbers].to_numpy(float),
                                rtol=1e-9)
     # The number the page showed is the mean over the replicates run from the saved file.
     shown_month = cli[cli["date"] == date]
-    assert np.isclose(shown_month["remittances_usd"].mean(), remittances, rtol=1e-9)
+    assert len(shown_month) == 4
+    for metric, values in shown.items():
+        assert np.isclose(shown_month[metric].mean(), values["scenario"], rtol=1e-9), metric
