@@ -17,7 +17,7 @@ import time
 import traceback
 
 COMMANDS = ("run", "compare", "sweep", "sensitivity", "discover", "calibrate", "validate", "plot", "params",
-            "bench")
+            "bench", "dashboard")
 # Repeated from sim.model.ENGINES and analysis.report.FORMATS so that --help imports neither the model nor matplotlib.
 ENGINES = ("fast", "reference")
 FORMATS = ("png", "svg", "pdf")

@@ -37,6 +37,7 @@ COARSE = {
     "python run.py plot results/demo": [],
     "python run.py bench --quick": [],
     "python run.py bench --json results/bench.json": ["--quick"],
+    "python run.py dashboard": None,  # a server: tests/test_dashboard_browser.py starts it and drives it
     "dask scheduler": None,  # started by test_readme_dask_cluster_commands
     "dask worker tcp://HOST:8786 --nthreads 1 --nworkers 2": None,
     "python run.py sensitivity scenarios/baseline.toml --method morris --samples 20 --dask tcp://HOST:8786":
