@@ -1,7 +1,7 @@
 """The production engine: the population as a structure of arrays, walked in a few compiled passes.
 
 Each mechanism keeps its rules and its per-person update in its own file; this engine strings the updates together
-in the documented monthly order (DESIGN §3). Steps 2-4 touch only each migrant's own state and additive household
+in the documented monthly order (docs/ODD.md §3). Steps 2-4 touch only each migrant's own state and additive household
 totals, so doing them person by person in one pass gives the same result as doing them mechanism by mechanism in
 separate passes, with a fraction of the memory traffic. Passes walk compact lists of rows (people abroad, people
 at home) built at the end of the previous month, so they do not branch on every row of the population.
@@ -37,8 +37,9 @@ PASS = {"cache": True, "_nrt": False}
 
 
 @njit(**PASS)
-def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, return_bounds, month, keys, tally):
+def abroad_pass(people, hh, v, rows, c, return_bounds, month, keys, tally):
     """Steps 2-4 for everyone abroad at the start of the month."""
+    terms, fee_to_wage, return_terms = c.destination_terms, c.fee_to_wage, c.returns
     for row in rows:
         i = np.uint64(row)  # an unsigned index spares a test for negative indices on every access
         where = people.location[i]
@@ -50,17 +51,18 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, return_bou
             if enforcement.update(people, hh, i, v, month, keys, tally):
                 continue
         remittances.update(people, hh, i, v, keys, tally)
-        if returns.update(people, hh, i, v, in_russia, return_logs, return_bounds, month, keys, tally):
+        # Shortcut: whoever draws above a bound on their return hazard stays, without paying for its exponential.
+        if not returns.surely_stays(people, i, v, in_russia, return_bounds, keys) and \
+                returns.consider(people, hh, i, v, return_terms, in_russia, month, keys, tally):
             continue
         if in_russia:
             naturalisation.update(people, i, v, keys, tally)
 
 
 @njit(**PASS)
-def departure_pass(people, hh, v, n, c, p_documented, month, rest_months, keys, tally, rows, contact_at, departed):
+def departure_pass(people, hh, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed):
     """Step 5 for everyone at home at the start of the month; counts who stays, employed or looking for work."""
-    departures.update(people, hh, v, n, c.departure_weights, c.all_departure_weights, c.personal_weights,
-                      c.network_weights, p_documented, month, rest_months, keys, tally, rows, contact_at, departed)
+    departures.update(people, hh, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed)
 
 
 @njit(**PASS)
@@ -87,7 +89,7 @@ def month_end_pass(people, hh, v, n, n_entrants, separation, find_rate, region_w
                      household_starts, keys)
     grievance.update(people, v, 0, total)
     network.update(people, v, 0, total, n, contact_order, contact_starts, keys, tally, drawn, scratch, picks)
-    indicators.count(people, v, 0, total, month, census, drawn)
+    indicators.count(people, v, 0, total, month, census)
     hh.agents[:] = 0
     grievance_total = 0.0
     n_abroad = n_pending = 0
@@ -95,11 +97,11 @@ def month_end_pass(people, hh, v, n, n_entrants, separation, find_rate, region_w
         where = people.location[i]
         active = where < GONE  # not gone or vacant
         hh.agents[people.household[i]] += active
-        grievance_total += people.grievance[i] if active else 0.0
+        grievance_total += np.float64(people.grievance[i]) if active else 0.0
         abroad_rows[n_abroad] = i
         n_abroad += active & (where != HOME)
         pending_rows[n_pending] = i
-        n_pending += drawn[i]
+        n_pending += indicators.young_and_aggrieved(people, i, v)
     risk[indicators.GRIEVANCE_TOTAL] += grievance_total
     return wages, n_abroad, n_pending
 
@@ -159,11 +161,8 @@ class FastEngine:
         hh.remittances_usd[:] = 0
         hh.earnings_usd[:] = 0
 
-        fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
-        abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs,
-                    returns.upper_bounds(v, c.return_logs), month, keys, tally)
-        p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
-        departure_pass(people, hh, v, n, c, p_documented, month, int(v.returnee_rest_months), keys, tally,
+        abroad_pass(people, hh, v, self.abroad_rows, c, returns.upper_bounds(c.returns), month, keys, tally)
+        departure_pass(people, hh, v, n, c.departure, month, int(v.returnee_rest_months), keys, tally,
                        self._scratch, self._contact_at, self._departed)
 
         # Everyone arrives jobless; deportees look for work at once, voluntary returnees after their rest.
@@ -184,7 +183,8 @@ class FastEngine:
         self.next_free = n = n + n_entrants
         self.abroad_rows = self._abroad_buffer[:n_abroad]
 
-        receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0)
+        receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
+                                               hh.region.shape[0])
         risk_pass(people, hh, v, self._pending_buffer[:n_pending], month, risk)
 
         raw = dict(zip(t.NAMES, tally.tolist(), strict=True))

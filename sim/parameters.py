@@ -174,7 +174,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Share of transfers sent informally without restrictions", **PROB),
     _p("transfer_fee_informal", 0.03, "share of amount", 0.0, 0.08, "assumed, see range", "remittance",
        "Cost of informal transfers (couriers, hawala, cash)", **PROB),
-    _p("savings_target_usd", 2500, "USD", 1000, 6000, "assumed, see range; target earners (DESIGN §3)",
+    _p("savings_target_usd", 2500, "USD", 1000, 6000, "assumed, see range; target earners (docs/ODD.md §4, §7.7)",
        "remittance", "Savings at which a target earner wants to go home", minimum=1.0, maximum=100_000),
     # ---------------------------------------------------------------- returns
     _p("return_base_prob", 0.017, "probability/month", 0.01, 0.08, "calibrated", "return",
@@ -268,7 +268,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        f"ILO-definition rate 11.5% (2009 LFS), ~11% (2013, World Bank), 7.5-7.8% (2019-22 aggregators) "
        f"({SHARED})", "home", "Unemployment at home at the start date", minimum=0.0, maximum=0.9),
     # ---------------------------------------------------------------- network
-    _p("network_contacts", 3, "contacts", 2, 5, "assumed, see range; DESIGN §3 'a few contacts'", "network",
+    _p("network_contacts", 3, "contacts", 2, 5, "assumed, see range (docs/ODD.md §7.12)", "network",
        "Social contacts per person (one in the household where possible, the rest in the region)",
        integer=True, minimum=1, maximum=8),
     _p("tie_rewire_prob", 0.02, "probability/month", 0.0, 0.05,

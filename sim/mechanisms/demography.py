@@ -1,5 +1,5 @@
-"""Demography (DESIGN §3, step 7): people age a month; at the upper working age they leave the model; young people
-enter the home labour market.
+"""Demography (docs/ODD.md §3 step 7, §7.11): people age a month; at the upper working age they leave the model;
+young people enter the home labour market.
 
 Entrants follow the country profile (about 110,000 a year in Tajikistan in 2019, growing with the population at
 1.94% a year). The monthly number is the whole-number part of the cumulative expected inflow, so every scenario

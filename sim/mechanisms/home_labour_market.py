@@ -1,4 +1,4 @@
-"""The home labour market (DESIGN §3, step 6).
+"""The home labour market (docs/ODD.md §3 step 6, §7.10).
 
 Domestic job capacity grows with GDP (``jobs_gdp_elasticity``) and with remittance-financed demand: capacity is
 multiplied by ``1 + jobs_remittance_elasticity * (R / R0 - 1)``, where R is a moving average of remittances and R0
@@ -17,7 +17,8 @@ from numba import njit
 from sim import random_streams as rs
 from sim.population import HOME, SKILL_WAGE
 
-# Output definition: youth unemployment covers ages 18-29 (DESIGN §3 allows 15-24 or 18-29; agents enter at 18).
+# Output definition: youth unemployment covers ages 18-29 (docs/ODD.md §7.10; the ILO also uses 15-24, but agents
+# enter at 18).
 YOUTH_MAX_AGE_MONTHS = 30 * 12
 RETURNEE_WINDOW_MONTHS = 12
 
