@@ -181,13 +181,12 @@ class MigrantWorker(mesa.Agent):
         tally[t.STAYERS_JOBLESS] += jobless
 
     # ------------------------------------------------------------------ step 6
-    def work_at_home(self, v, c, month, separation, find_rate) -> float:
+    def work_at_home(self, market, month) -> float:
         """At home, a worker separates or a searcher is hired at this month's rates of ``home_labour_market``, and
         the employed are paid; returns the wage paid."""
         e, i = self.model.engine, self.slot
-        call(home_labour_market.work, e.people_ref, i, i + 1, separation, find_rate, month,
-             int(v.returnee_rest_months), e.keys)
-        return call(home_labour_market.pay, e.people_ref, e.households_ref, i, i + 1, c.region_wage_usd, 0.0, e.rows)
+        call(home_labour_market.work, e.people_ref, i, i + 1, market, month, e.keys)
+        return call(home_labour_market.pay, e.people_ref, e.households_ref, i, i + 1, market, 0.0, e.rows)
 
     # ------------------------------------------------------------------ step 7
     def grow_older(self, exit_age_months, tally) -> bool:
@@ -220,9 +219,7 @@ class ReferenceEngine:
         self.people, self.households, n = population.synthesise(
             profile, model.values, model.scale, model.first_month, model.population_rng, capacity_months)
         self.n_regions = len(profile.region_names)
-        self.household_order, self.household_starts = population.region_index(self.households.region,
-                                                                               self.n_regions)
-        self.region_cumulative = np.cumsum(profile.region_population_share)
+        self.life = demography.life_terms(profile, self.households.region)
         self.memory = conditions.initial_memory(self.people, profile, model.values, model.first_month, n,
                                                 model.scale)
         self.by_slot: list[MigrantWorker] = [MigrantWorker(model, slot) for slot in range(n)]
@@ -264,63 +261,44 @@ class ReferenceEngine:
         for agent in home_now:
             agent.consider_leaving(v, c, month, tally)
 
-        arrived_home = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if v.returnee_rest_months == 0 else 0)
-        find_rate, separation, vacancies = home_labour_market.monthly_rates(
-            c.capacity, tally[t.STAYERS_EMPLOYED], tally[t.STAYERS_JOBLESS] + arrived_home, v.home_separation_rate,
-            v.matching_efficiency)
-        home_earnings = sum(self.by_slot[i].work_at_home(v, c, month, separation, find_rate)
+        market = home_labour_market.monthly_terms(c.capacity, tally, v, c.region_wage_usd)
+        home_earnings = sum(self.by_slot[i].work_at_home(market, month)
                             for i in np.flatnonzero(people.location[:len(self.by_slot)] == HOME))
 
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, len(self.by_slot), self.n_regions)
         order, starts = self.contact_lists
-        exit_age = int(profile.facts["upper_working_age"] * 12)
         n_entrants = demography.entrants_due(profile, model.scale, model.first_month, month)
         newcomers = len(self.by_slot)
         for i in np.flatnonzero(people.location[:newcomers] != GONE):
             agent = self.by_slot[i]
-            if agent.grow_older(exit_age, tally):
+            if agent.grow_older(self.life.exit_age_months, tally):
                 agent.drift_and_rewire(v, newcomers, order, starts, tally)
             else:
                 agent.remove()
         for _ in range(n_entrants):
             self._enter().drift_and_rewire(v, newcomers, order, starts, tally)
 
-        receiving, poor, fell = self._update_households(v, profile.facts["poverty_line_usd"])
-        census, risk = self._census(v, month)
-        raw = dict(zip(t.NAMES, tally.tolist(), strict=True))
-        C = R = indicators
-        raw.update(
-            home_labour_force=census[C.LABOUR_FORCE], home_jobless=census[C.JOBLESS], youth=census[C.YOUTH],
-            youth_jobless=census[C.YOUTH_JOBLESS], returnees=census[C.RETURNEES],
-            returnees_jobless=census[C.RETURNEES_JOBLESS], resting=census[C.RESTING], home_earnings_usd=home_earnings,
-            home_job_finding_rate=find_rate, home_job_capacity=c.capacity, vacancies=vacancies,
-            entrants=n_entrants, households=hh.region.shape[0], households_receiving=receiving,
-            households_poor=poor, households_income_fell=fell,
-            population=census[C.POPULATION], abroad_russia=census[C.IN_RUSSIA],
-            abroad_kazakhstan=census[C.IN_KAZAKHSTAN], abroad_other=census[C.IN_OTHER],
-            documented_abroad=census[C.DOCUMENTED_ABROAD], on_register=census[C.ON_REGISTER],
-            banned=census[C.BANNED], abroad_precarity=risk[R.ABROAD_PRECARITY],
-            home_idleness=risk[R.HOME_IDLENESS], home_idleness_weighted=risk[R.HOME_IDLENESS_WEIGHTED],
-            grievance_total=risk[R.GRIEVANCE_TOTAL], gdp_usd_bn=c.gdp_usd_bn)
+        household_counts = self._update_households(profile.facts["poverty_line_usd"])
+        census, risk = self._census(month)
+        raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
+                             home_earnings)
         self.memory.update(raw, v)
         self.months_done += 1
         return raw
 
     def _enter(self) -> MigrantWorker:
         """A young person joins the home labour market (``demography.enter``)."""
-        profile, slot = self.model.profile, len(self.by_slot)
+        slot = len(self.by_slot)
         if slot >= self.people.location.shape[0]:
             self.people = population.grow(self.people, int(slot * 1.25) + 16)
             self._allocate_scratch()
-        call(demography.enter, self.people_ref, slot, slot + 1, int(profile.facts["entry_age"] * 12),
-             1.0 - profile.facts["male_share_home_labour_force"], self.region_cumulative, self.household_order,
-             self.household_starts, self.keys)
+        call(demography.enter, self.people_ref, slot, slot + 1, self.life, self.keys)
         agent = MigrantWorker(self.model, slot)
         self.by_slot.append(agent)
         return agent
 
-    def _update_households(self, v, poverty_line):
+    def _update_households(self, poverty_line):
         """Households count their members, then their income, need and flags (``households.step``)."""
         hh = self.households
         hh.agents[:] = np.bincount(self.people.household[:len(self.by_slot)],
@@ -329,10 +307,10 @@ class ReferenceEngine:
         return call(households.step, self.households_ref, self.params_ref, poverty_line, self.months_done == 0, 0,
                     hh.region.shape[0])
 
-    def _census(self, v, month):
+    def _census(self, month):
         """The census counts everyone (``indicators.count``); each young, aggrieved person is then tested for the
         risk conditions (``indicators.condition``)."""
-        census, risk = np.zeros(14), np.zeros(4)
+        census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
         people, n = self.people, len(self.by_slot)
         call(indicators.count, self.people_ref, self.params_ref, 0, n, month, census)
         for i in np.flatnonzero(people.location[:n] != GONE):

@@ -22,8 +22,7 @@ def world():
         people.location[:] = population.HOME
         people.age_months[:] = 30 * 12
         people.spell_months[:] = 12
-        hh = population.Households(**{name: np.zeros(households, dtype=dtype)
-                                      for name, dtype in population.HOUSEHOLD_COLUMNS.items()})
+        hh = population.allocate_households(households)
         hh.agents[0] = n
         return SimpleNamespace(people=people, households=hh, v=parameters.Values(**parameters.resolve(overrides)),
                                keys=rs.month_keys(np.uint64(seed), MONTH), tally=np.zeros(len(t.NAMES)),

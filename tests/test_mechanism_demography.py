@@ -31,8 +31,10 @@ def test_entrants_fill_vacant_rows_young_at_home_and_jobless(world, within):
     w = world(20_000, households=4)
     p = w.people
     p.location[:] = VACANT
-    order, starts = np.arange(4, dtype=np.int32), np.array([0, 2, 4])
-    demography.enter(p, 0, w.n, 216, 0.4, np.array([0.25, 1.0]), order, starts, w.keys)
+    terms = demography.LifeTerms(entry_age_months=216, exit_age_months=780, female_share=0.4,
+                                 region_cumulative=np.array([0.25, 1.0]), household_order=np.arange(4, dtype=np.int32),
+                                 household_starts=np.array([0, 2, 4]))
+    demography.enter(p, 0, w.n, terms, w.keys)
     assert (p.location == HOME).all() and (p.age_months == 216).all() and not p.employed.any()
     assert within(p.female.mean(), 0.4, w.n)
     assert within((p.region == 0).mean(), 0.25, w.n)

@@ -20,6 +20,7 @@ month's entrants, who start jobless, count), is taken here too.
 from numba import njit
 
 from sim import random_streams as rs
+from sim import tally as t
 from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
 from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 
@@ -27,10 +28,11 @@ from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 RISK_RETURNEE_WINDOW_MONTHS = 24
 
 
-# Slots of the census and of the risk counts.
+# Slots of the census and of the risk counts, in the order of their names in ``sim.tally``.
+CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
- YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(14)
-ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(4)
+ YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
+ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(len(RISK))
 
 
 @njit(cache=True, inline="always")
