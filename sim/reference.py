@@ -38,7 +38,7 @@ from sim.mechanisms import (
     remittances,
     returns,
 )
-from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
+from sim.population import GONE, HOME, RUSSIA
 
 
 # The population's columns, the households' columns and the parameters, as numba structrefs over the same arrays and
@@ -84,9 +84,10 @@ def _for_rules(proxy, fields):
 def call(rule, *args):
     """Call the compiled ``rule`` from Python at its compiled entry point. Numba's dispatcher would work out the
     arguments' types afresh on every call (tens of microseconds for the named tuple of the parameters), which
-    would dominate this engine's time; here they are worked out once for each combination of Python types. (With
-    ``NUMBA_DISABLE_JIT`` the rule is a plain function and is called as it is.)"""
-    kinds = (rule, *map(type, args))
+    would dominate this engine's time; here they are worked out once for each combination of Python types and
+    array dtypes (the fields of this engine's named tuples keep their types for a run). With ``NUMBA_DISABLE_JIT``
+    the rule is a plain function and is called as it is."""
+    kinds = (rule, *(a.dtype if type(a) is np.ndarray else type(a) for a in args))
     entry = _ENTRY_POINTS.get(kinds)
     if entry is None:
         if not hasattr(rule, "overloads"):
@@ -108,10 +109,6 @@ class MigrantWorker(mesa.Agent):
     def __init__(self, model, slot: int):
         super().__init__(model)
         self.slot = slot
-
-    @property
-    def abroad(self) -> bool:
-        return self.location in (RUSSIA, KAZAKHSTAN, OTHER)
 
     # ------------------------------------------------------------------ steps 2-4
     def work_abroad(self, v, c, month, tally):

@@ -14,12 +14,13 @@ MONTH = 24_300  # an absolute month (2025-01) far from NO_MONTH
 
 @pytest.fixture
 def world():
-    """``world(n, households=1, contacts=3, **parameter_overrides)``: n people at home in household 0, region 0,
-    aged 30, low skill, jobless; households with no dependants; this month's random keys and an empty tally."""
+    """``world(n, households=1, contacts=3, location=HOME, **parameter_overrides)``: n people in ``location``, in
+    household 0, region 0, aged 30, low skill, jobless; households with no dependants; this month's random keys and
+    an empty tally."""
 
-    def make(n, households=1, contacts=3, seed=7, **overrides):
+    def make(n, households=1, contacts=3, seed=7, location=population.HOME, **overrides):
         people = population.allocate_people(n, contacts)
-        people.location[:] = population.HOME
+        people.location[:] = location
         people.age_months[:] = 30 * 12
         people.spell_months[:] = 12
         hh = population.allocate_households(households)

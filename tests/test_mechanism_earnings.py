@@ -9,7 +9,7 @@ from sim.population import KAZAKHSTAN, RUSSIA, SKILL_WAGE
 
 
 def test_destination_terms_convert_roubles_and_price_documents(world):
-    w = world(1, migrant_wage_rub=60_000, rub_per_usd=90.0, living_cost_share=0.4, hostility=0.5,
+    w = world(1, location=RUSSIA, migrant_wage_rub=60_000, rub_per_usd=90.0, living_cost_share=0.4, hostility=0.5,
               hostility_wage_discount=0.1, patent_fee_rub=8_000, compliance_cost_rub=1_000, kazakhstan_wage_usd=400)
     terms = earnings.destination_terms(w.v)
     assert terms[RUSSIA, earnings.REFERENCE_WAGE] == pytest.approx(60_000 / 90)
@@ -28,9 +28,9 @@ def test_wage_and_net_follow_their_formulas():
 
 
 def test_irregular_workers_are_robbed_at_the_declared_rate_and_everyone_else_is_paid(world, within):
-    w = world(30_000, wage_theft_prob=0.2, grievance_extortion=0.3)
+    w = world(30_000, location=RUSSIA, wage_theft_prob=0.2, grievance_extortion=0.3)
     p = w.people
-    p.location[:], p.employed[:], p.skill[:] = RUSSIA, True, 1
+    p.employed[:], p.skill[:] = True, 1
     p.documented[: w.n // 2] = True
     terms = earnings.destination_terms(w.v)
     for i in range(w.n):

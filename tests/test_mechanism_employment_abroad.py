@@ -17,10 +17,9 @@ def test_the_chances_follow_their_formulas():
 
 
 def test_jobs_are_found_and_lost_at_the_declared_rates(world, within):
-    w = world(40_000, abroad_job_find_prob=0.3, abroad_job_loss_prob=0.04, job_ban_share=0.1,
+    w = world(40_000, location=RUSSIA, abroad_job_find_prob=0.3, abroad_job_loss_prob=0.04, job_ban_share=0.1,
               job_ban_displacement=0.5, russia_labour_demand=0.9, irregular_job_penalty=0.5)
     p = w.people
-    p.location[:] = RUSSIA
     p.employed[: w.n // 2] = True
     p.documented[:] = True
     half = w.n // 2

@@ -14,10 +14,9 @@ def run(w):
 
 
 def test_checks_and_expulsions_happen_at_their_declared_rates(world, within):
-    w = world(60_000, raid_intensity=0.2, expulsion_given_irregular=0.3, extortion_prob=0.5,
+    w = world(60_000, location=RUSSIA, raid_intensity=0.2, expulsion_given_irregular=0.3, extortion_prob=0.5,
               register_expulsion_prob=0.0, entry_ban_months=60, deportation_savings_loss=0.25)
     p = w.people
-    p.location[:] = RUSSIA
     p.documented[: w.n // 2] = True
     p.savings_usd[:] = 100.0
     deported = run(w)
@@ -34,9 +33,8 @@ def test_checks_and_expulsions_happen_at_their_declared_rates(world, within):
 
 
 def test_the_register_expels_at_its_declared_rate(world, within):
-    w = world(40_000, raid_intensity=0.0, register_expulsion_prob=0.1)
+    w = world(40_000, location=RUSSIA, raid_intensity=0.0, register_expulsion_prob=0.1)
     p = w.people
-    p.location[:] = RUSSIA
     p.on_register[: w.n // 2] = True
     deported = run(w)
     assert within(deported[: w.n // 2].mean(), 0.1, w.n // 2)

@@ -18,11 +18,11 @@ def test_the_chances_follow_their_formulas():
 
 
 def test_lapses_regularisations_and_listings_happen_at_their_declared_rates(world, within):
-    w = world(60_000, registration_burden=0.05, burden_resolve_share=0.5, fee_lapse_coef=0.3,
+    w = world(60_000, location=RUSSIA, registration_burden=0.05, burden_resolve_share=0.5, fee_lapse_coef=0.3,
               jobless_lapse_prob=0.2, regularise_prob=0.1, fee_regularise_coef=1.0, register_listing_prob=0.25,
               grievance_register=0.4)
     p = w.people
-    p.location[:], p.employed[:] = RUSSIA, True
+    p.employed[:] = True
     third = w.n // 3
     p.documented[:third] = True  # documented, employed
     p.documented[third:2 * third] = True

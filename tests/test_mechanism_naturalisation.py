@@ -16,9 +16,9 @@ def test_only_documented_migrants_long_in_russia_are_eligible():
 
 
 def test_the_eligible_naturalise_at_the_declared_rate_and_leave(world, within):
-    w = world(40_000, naturalisation_rate=0.05)
+    w = world(40_000, location=RUSSIA, naturalisation_rate=0.05)
     p = w.people
-    p.location[:], p.documented[:] = RUSSIA, True
+    p.documented[:] = True
     p.experience_months[: w.n // 2] = naturalisation.ELIGIBLE_AFTER_MONTHS
     left = np.array([naturalisation.update(p, i, w.v, w.keys, w.tally) for i in range(w.n)])
     assert within(left[: w.n // 2].mean(), 0.05, w.n // 2)

@@ -17,11 +17,10 @@ def test_the_shares_follow_their_formulas():
 
 
 def test_money_adds_up_and_is_sent_at_the_declared_rate(world, within):
-    w = world(30_000, households=30_000, remit_send_prob=0.4, remit_share_base=0.5, remit_need_coef=0.0,
-              remit_hardship_coef=0.0, transfer_fee_formal=0.02, transfer_fee_informal=0.05, informal_share_base=0.3,
-              informal_channel_push=0.0)
+    w = world(30_000, location=RUSSIA, households=30_000, remit_send_prob=0.4, remit_share_base=0.5,
+              remit_need_coef=0.0, remit_hardship_coef=0.0, transfer_fee_formal=0.02, transfer_fee_informal=0.05,
+              informal_share_base=0.3, informal_channel_push=0.0)
     p = w.people
-    p.location[:] = RUSSIA
     p.household[:] = np.arange(w.n)
     p.net_usd[:] = 200.0
     p.on_register[: w.n // 2] = True

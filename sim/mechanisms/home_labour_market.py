@@ -98,8 +98,9 @@ def work(people, start, stop, market, month, keys):
 @njit(cache=True, inline="always")
 def pay(people, households, start, stop, market, total, rows):
     """This month's wage to each employed person at home among rows ``start`` to ``stop - 1`` and to their
-    household, in row order; returns ``total`` plus the wages, added one by one. ``rows`` is scratch space for the
-    list of the employed at home."""
+    household, in row order; returns ``total`` plus the wages, added one by one. Shortcut (same result): the
+    employed at home are first listed in ``rows`` (scratch space) in a loop the compiler can run on several people
+    at once, so the paying loop visits only them."""
     count = 0
     for i in rs.rows(start, stop):
         rows[count] = i

@@ -11,6 +11,8 @@ its 12-month average.
 import numpy as np
 from numba import njit
 
+from sim import random_streams as rs
+
 LONG_AVERAGE_MONTHS = 12.0
 SHORT_AVERAGE_MONTHS = 3.0
 
@@ -28,7 +30,7 @@ def step(households, v, poverty_line, warm_start, start, stop):
     Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
     receiving = poor = fell = 0
     kept_share = 1.0 - v.risk_income_drop
-    for h in range(start, stop):
+    for h in rs.rows(start, stop):
         members = households.agents[h] + households.dependants[h]
         income = (households.remittances_usd[h] + households.earnings_usd[h]) / max(members, 1)
         average, recent = households.income_avg_usd[h], households.income_recent_usd[h]
