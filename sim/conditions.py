@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.calendar import fractional_year, seasonal_factor
-from sim.mechanisms import departures, earnings, enforcement, home_labour_market, returns
+from sim.mechanisms import departures, earnings, enforcement, home_labour_market, legal_status, returns
 
-Conditions = namedtuple("Conditions", "terms expected_abroad risk_pct utilities open_share departure_weights "
-                                      "all_departure_weights personal_weights network_weights return_logs "
-                                      "capacity gdp_usd_bn region_wage_usd")
+Conditions = namedtuple("Conditions", "destination_terms expected_abroad risk_pct utilities open_share departure "
+                                      "returns fee_to_wage capacity gdp_usd_bn region_wage_usd")
 
 
 @dataclass
@@ -93,9 +92,10 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
     utilities = departures.destination_utilities(v, expected, region_wage_usd, memory.home_job_find_rate,
                                                  risk_pct, season)
     open_share = departures.availability(v, memory.stock, scale)
-    weights = departures.choice_weights(utilities, open_share)
-    network = departures.network_weights(v, int(v.network_contacts))
-    return_logs = returns.log_terms(
+    fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
+    departure = departures.monthly_terms(
+        v, utilities, open_share, legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef))
+    return_terms = returns.monthly_terms(
         v, v.return_base_prob * seasonal_factor(month, v.return_peak_month, v.return_season_amplitude))
     gdp = profile.at("gdp_usd_bn", fractional_year(month))
     if spinup:
@@ -104,5 +104,5 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
         else 1.0
     capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,
                                                v.jobs_gdp_elasticity, v.jobs_remittance_elasticity)
-    return Conditions(terms, expected, risk_pct, utilities, open_share, weights, weights[1:].sum(axis=0),
-                      departures.personal_weights(v), network, return_logs, capacity, gdp, region_wage_usd)
+    return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, capacity,
+                      gdp, region_wage_usd)

@@ -1,11 +1,13 @@
 """The production engine: the population as a structure of arrays, walked in a few compiled passes.
 
 Each mechanism keeps its rules and its per-person update in its own file; this engine strings the updates together
-in the documented monthly order (DESIGN §3). Steps 2-4 touch only each migrant's own state and additive household
+in the documented monthly order (docs/ODD.md §3). Steps 2-4 touch only each migrant's own state and additive household
 totals, so doing them person by person in one pass gives the same result as doing them mechanism by mechanism in
 separate passes, with a fraction of the memory traffic. Passes walk compact lists of rows (people abroad, people
 at home) built at the end of the previous month, so they do not branch on every row of the population.
 """
+
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
@@ -37,8 +39,9 @@ PASS = {"cache": True, "_nrt": False}
 
 
 @njit(**PASS)
-def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, return_bounds, month, keys, tally):
+def abroad_pass(people, hh, v, rows, c, return_bounds, month, keys, tally):
     """Steps 2-4 for everyone abroad at the start of the month."""
+    terms, fee_to_wage, return_terms = c.destination_terms, c.fee_to_wage, c.returns
     for row in rows:
         i = np.uint64(row)  # an unsigned index spares a test for negative indices on every access
         where = people.location[i]
@@ -50,44 +53,43 @@ def abroad_pass(people, hh, v, rows, terms, fee_to_wage, return_logs, return_bou
             if enforcement.update(people, hh, i, v, month, keys, tally):
                 continue
         remittances.update(people, hh, i, v, keys, tally)
-        if returns.update(people, hh, i, v, in_russia, return_logs, return_bounds, month, keys, tally):
+        # Shortcut: whoever draws above a bound on their return hazard stays, without paying for its exponential.
+        if not returns.surely_stays(people, i, v, in_russia, return_bounds, keys) and \
+                returns.consider(people, hh, i, v, return_terms, in_russia, month, keys, tally):
             continue
         if in_russia:
             naturalisation.update(people, i, v, keys, tally)
 
 
 @njit(**PASS)
-def departure_pass(people, hh, v, n, c, p_documented, month, rest_months, keys, tally, rows, contact_at, departed):
+def departure_pass(people, hh, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed):
     """Step 5 for everyone at home at the start of the month; counts who stays, employed or looking for work."""
-    departures.update(people, hh, v, n, c.departure_weights, c.all_departure_weights, c.personal_weights,
-                      c.network_weights, p_documented, month, rest_months, keys, tally, rows, contact_at, departed)
+    departures.update(people, hh, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed)
 
 
 @njit(**PASS)
-def month_end_pass(people, hh, v, n, n_entrants, separation, find_rate, region_wage_usd, rest_months,
-                   exit_age_months, entry_age_months, female_share, region_cumulative, household_order,
-                   household_starts, contact_order, contact_starts, month, keys, tally, census, risk, drawn,
-                   scratch, picks, abroad_rows, pending_rows):
+def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, month, keys, tally, census, risk,
+                   scratch):
     """Steps 6 and 7 and the counts of step 9: the home labour market, ageing and exits, entrants, ties, the
     grievance drift and the census. Returns (home wages paid, people abroad, rows pending a risk condition) and
-    lists who is abroad for next month.
+    lists who is abroad for next month in ``scratch.abroad_rows``.
 
-    Each step runs over the whole population before the next, in kernels simple enough for the compiler to run on
-    several people at once. This gives the same result as walking person by person through all the steps because
-    in these steps a person's update reads only their own state, household totals that nothing reads before step
-    8, and the contact lists built before the pass; sums of money run in row order. The risk conditions read the
-    households' incomes (step 8) and where contacts are at the end of the month, so the few young and aggrieved
-    wait in ``pending_rows`` (a scratch list, overwritten every month and never output) for ``risk_pass``.
-    ``drawn``, ``scratch`` and ``picks`` are scratch space."""
+    Shortcut (fused, vectorised passes): each step runs over the whole population before the next, in kernels simple
+    enough for the compiler to run on several people at once. This gives the same result as walking person by
+    person through all the steps because in these steps a person's update reads only their own state, household
+    totals that nothing reads before step 8, and the contact lists built before the pass; sums of money run in row
+    order. The risk conditions read the households' incomes (step 8) and where contacts are at the end of the
+    month, so the few young and aggrieved wait in ``scratch.pending_rows`` for ``risk_pass``."""
     total = n + n_entrants
-    home_labour_market.work(people, 0, n, separation, find_rate, month, rest_months, keys)
-    wages = home_labour_market.pay(people, hh, 0, n, region_wage_usd, 0.0, scratch)
-    demography.age(people, 0, n, exit_age_months, tally)
-    demography.enter(people, n, total, entry_age_months, female_share, region_cumulative, household_order,
-                     household_starts, keys)
+    abroad_rows, pending_rows = scratch.abroad_rows, scratch.pending_rows
+    home_labour_market.work(people, 0, n, market, month, keys)
+    wages = home_labour_market.pay(people, hh, 0, n, market, 0.0, scratch.rows)
+    demography.age(people, 0, n, life.exit_age_months, tally)
+    demography.enter(people, n, total, life, keys)
     grievance.update(people, v, 0, total)
-    network.update(people, v, 0, total, n, contact_order, contact_starts, keys, tally, drawn, scratch, picks)
-    indicators.count(people, v, 0, total, month, census, drawn)
+    order, starts = contact_lists
+    network.update(people, v, 0, total, n, order, starts, keys, tally, scratch.flags, scratch.rows, scratch.picks)
+    indicators.count(people, v, 0, total, month, census)
     hh.agents[:] = 0
     grievance_total = 0.0
     n_abroad = n_pending = 0
@@ -95,11 +97,11 @@ def month_end_pass(people, hh, v, n, n_entrants, separation, find_rate, region_w
         where = people.location[i]
         active = where < GONE  # not gone or vacant
         hh.agents[people.household[i]] += active
-        grievance_total += people.grievance[i] if active else 0.0
+        grievance_total += np.float64(people.grievance[i]) if active else 0.0
         abroad_rows[n_abroad] = i
         n_abroad += active & (where != HOME)
         pending_rows[n_pending] = i
-        n_pending += drawn[i]
+        n_pending += indicators.young_and_aggrieved(people, i, v)
     risk[indicators.GRIEVANCE_TOTAL] += grievance_total
     return wages, n_abroad, n_pending
 
@@ -112,6 +114,12 @@ def risk_pass(people, hh, v, rows, month, risk):
         indicators.condition(people, hh, i, v, month, risk)
 
 
+# Scratch space the passes overwrite every month and never output: a flag and three row lists with a place for
+# every row of the population (the lists of who is abroad and of who is young and aggrieved are read back after
+# the pass), the contacts' locations for a block of departures and a bit set of who left in it.
+Scratch = namedtuple("Scratch", "flags rows picks abroad_rows pending_rows contact_at departed")
+
+
 class FastEngine:
     name = "fast"
 
@@ -121,9 +129,7 @@ class FastEngine:
         self.people, self.households, self.next_free = population.synthesise(
             profile, model.values, model.scale, model.first_month, model.population_rng, capacity_months)
         self.n_regions = len(profile.region_names)
-        self.household_order, self.household_starts = population.region_index(self.households.region,
-                                                                               self.n_regions)
-        self.region_cumulative = np.cumsum(profile.region_population_share)
+        self.life = demography.life_terms(profile, self.households.region)
         self.memory = conditions.initial_memory(self.people, profile, model.values, model.first_month,
                                                 self.next_free, model.scale)
         self.months_done = 0
@@ -138,13 +144,12 @@ class FastEngine:
 
     def _allocate_rows(self):
         capacity = self.people.location.shape[0]
-        self._abroad_buffer = np.empty(capacity, dtype=np.int32)
-        self._picks = np.empty(capacity, dtype=np.int32)
-        self._pending_buffer = np.empty(capacity, dtype=np.int32)
-        self._drawn = np.empty(capacity, dtype=np.bool_)
-        self._scratch = np.empty(capacity, dtype=np.int32)
-        self._contact_at = np.empty((departures.BLOCK_ROWS, self.people.contacts.shape[1]), dtype=np.uint8)
-        self._departed = np.zeros(capacity // 64 + 1, dtype=np.uint64)
+        self.scratch = Scratch(
+            flags=np.empty(capacity, dtype=np.bool_), rows=np.empty(capacity, dtype=np.int32),
+            picks=np.empty(capacity, dtype=np.int32), abroad_rows=np.empty(capacity, dtype=np.int32),
+            pending_rows=np.empty(capacity, dtype=np.int32),
+            contact_at=np.empty((departures.BLOCK_ROWS, self.people.contacts.shape[1]), dtype=np.uint8),
+            departed=np.zeros(capacity // 64 + 1, dtype=np.uint64))
 
     def step(self, month: int, v) -> dict:
         model, profile = self.model, self.model.profile
@@ -159,49 +164,27 @@ class FastEngine:
         hh.remittances_usd[:] = 0
         hh.earnings_usd[:] = 0
 
-        fee_to_wage = legal_status.fee_share(v.patent_fee_rub, v.migrant_wage_rub)
-        abroad_pass(people, hh, v, self.abroad_rows, c.terms, fee_to_wage, c.return_logs,
-                    returns.upper_bounds(v, c.return_logs), month, keys, tally)
-        p_documented = legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef)
-        departure_pass(people, hh, v, n, c, p_documented, month, int(v.returnee_rest_months), keys, tally,
-                       self._scratch, self._contact_at, self._departed)
+        scratch = self.scratch
+        abroad_pass(people, hh, v, self.abroad_rows, c, returns.upper_bounds(c.returns), month, keys, tally)
+        departure_pass(people, hh, v, n, c.departure, month, int(v.returnee_rest_months), keys, tally, scratch.rows,
+                       scratch.contact_at, scratch.departed)
 
-        # Everyone arrives jobless; deportees look for work at once, voluntary returnees after their rest.
-        arrived_home = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if v.returnee_rest_months == 0 else 0)
-        find_rate, separation, vacancies = home_labour_market.monthly_rates(
-            c.capacity, tally[t.STAYERS_EMPLOYED], tally[t.STAYERS_JOBLESS] + arrived_home,
-            v.home_separation_rate, v.matching_efficiency)
+        market = home_labour_market.monthly_terms(c.capacity, tally, v, c.region_wage_usd)
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, n, self.n_regions)
-        census, risk = np.zeros(14), np.zeros(4)
+        census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
         # This month's row lists have been walked, so their buffers can take next month's.
-        home_earnings, n_abroad, n_pending = month_end_pass(
-            people, hh, v, n, n_entrants, separation, find_rate, c.region_wage_usd, int(v.returnee_rest_months),
-            int(profile.facts["upper_working_age"] * 12), int(profile.facts["entry_age"] * 12),
-            1.0 - profile.facts["male_share_home_labour_force"], self.region_cumulative, self.household_order,
-            self.household_starts, *self.contact_lists, month, keys, tally, census, risk, self._drawn,
-            self._scratch, self._picks, self._abroad_buffer, self._pending_buffer)
+        home_earnings, n_abroad, n_pending = month_end_pass(people, hh, v, n, n_entrants, market, self.life,
+                                                            self.contact_lists, month, keys, tally, census, risk,
+                                                            scratch)
         self.next_free = n = n + n_entrants
-        self.abroad_rows = self._abroad_buffer[:n_abroad]
+        self.abroad_rows = scratch.abroad_rows[:n_abroad]
 
-        receiving, poor, fell = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0)
-        risk_pass(people, hh, v, self._pending_buffer[:n_pending], month, risk)
-
-        raw = dict(zip(t.NAMES, tally.tolist(), strict=True))
-        C = R = indicators
-        raw.update(
-            home_labour_force=census[C.LABOUR_FORCE], home_jobless=census[C.JOBLESS], youth=census[C.YOUTH],
-            youth_jobless=census[C.YOUTH_JOBLESS], returnees=census[C.RETURNEES],
-            returnees_jobless=census[C.RETURNEES_JOBLESS], resting=census[C.RESTING], home_earnings_usd=home_earnings,
-            home_job_finding_rate=find_rate, home_job_capacity=c.capacity, vacancies=vacancies,
-            entrants=n_entrants, households=hh.region.shape[0], households_receiving=receiving,
-            households_poor=poor, households_income_fell=fell,
-            population=census[C.POPULATION], abroad_russia=census[C.IN_RUSSIA],
-            abroad_kazakhstan=census[C.IN_KAZAKHSTAN], abroad_other=census[C.IN_OTHER],
-            documented_abroad=census[C.DOCUMENTED_ABROAD], on_register=census[C.ON_REGISTER],
-            banned=census[C.BANNED], abroad_precarity=risk[R.ABROAD_PRECARITY],
-            home_idleness=risk[R.HOME_IDLENESS], home_idleness_weighted=risk[R.HOME_IDLENESS_WEIGHTED],
-            grievance_total=risk[R.GRIEVANCE_TOTAL], gdp_usd_bn=c.gdp_usd_bn)
+        household_counts = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
+                                           hh.region.shape[0])
+        risk_pass(people, hh, v, scratch.pending_rows[:n_pending], month, risk)
+        raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
+                             home_earnings)
         self.memory.update(raw, v)
         self.months_done += 1
         return raw

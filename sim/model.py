@@ -68,7 +68,7 @@ class MigrationModel(mesa.Model):
         else:
             from sim.reference import ReferenceEngine
 
-            self.engine = ReferenceEngine(self)
+            self.engine = ReferenceEngine(self, capacity_months + spinup_months)
         if self.engine.agents < MIN_AGENTS:
             raise ValueError(f"scale: {scale:g} persons per agent leaves only {self.engine.agents} agents; "
                              f"use a scale that gives at least {MIN_AGENTS}")

@@ -19,42 +19,51 @@ N_SKILLS = 3
 
 NO_MONTH = -(2**31) + 1  # "never" for month-valued columns
 
+# A column of the population: its dtype, the value of a row nobody has filled yet, and what it means (LASER's
+# add_scalar_property(name, dtype, default), Starsim's typed states).
+Column = namedtuple("Column", "dtype default label")
+
 PERSON_COLUMNS = {
-    "location": np.uint8,
-    "age_months": np.int16,
-    "female": np.bool_,
-    "region": np.uint8,
-    "household": np.int32,
-    "skill": np.uint8,          # 0 low, 1 medium, 2 high
-    "documented": np.bool_,     # patent and registration valid (meaningful abroad)
-    "on_register": np.bool_,    # on Russia's 'controlled persons' register
-    "employed": np.bool_,       # has a job where the person is (home or abroad)
-    "wage_usd": np.float32,     # gross wage this month
-    "net_usd": np.float32,      # net earnings abroad this month after living costs, fees and losses
-    "spell_months": np.int16,   # months in the current spell at home or abroad
-    "experience_months": np.int16,  # total months worked abroad
-    "unemployed_months": np.int16,
-    "savings_usd": np.float32,
-    "unsent_usd": np.float32,   # money set aside for home, not yet sent
-    "ban_until": np.int32,      # absolute month until which a Russian entry ban runs (exclusive)
-    "grievance": np.float32,    # accumulated harm, 0..1, decays
-    "returned_month": np.int32,  # absolute month of the last return home
-    "deported": np.bool_,       # the last return was a deportation
+    "location": Column(np.uint8, VACANT, "HOME, RUSSIA, KAZAKHSTAN, OTHER, GONE or VACANT"),
+    "age_months": Column(np.int16, 0, "age in months"),
+    "female": Column(np.bool_, False, "a woman"),
+    "region": Column(np.uint8, 0, "region of origin (index into the profile's regions)"),
+    "household": Column(np.int32, 0, "household (row of the households' columns)"),
+    "skill": Column(np.uint8, 0, "0 low, 1 medium, 2 high"),
+    "documented": Column(np.bool_, False, "patent and registration valid (meaningful abroad)"),
+    "on_register": Column(np.bool_, False, "on Russia's 'controlled persons' register"),
+    "employed": Column(np.bool_, False, "has a job where the person is (home or abroad)"),
+    "wage_usd": Column(np.float32, 0.0, "gross wage this month"),
+    "net_usd": Column(np.float32, 0.0, "net earnings abroad this month after living costs, fees and losses"),
+    "spell_months": Column(np.int16, 0, "months in the current spell at home or abroad"),
+    "experience_months": Column(np.int16, 0, "total months worked abroad"),
+    "unemployed_months": Column(np.int16, 0, "months jobless at home in the current spell"),
+    "savings_usd": Column(np.float32, 0.0, "savings abroad (target earners)"),
+    "unsent_usd": Column(np.float32, 0.0, "money set aside for home, not yet sent"),
+    "ban_until": Column(np.int32, NO_MONTH, "absolute month until which a Russian entry ban runs (exclusive)"),
+    "grievance": Column(np.float32, 0.0, "accumulated harm, 0..1, decays"),
+    "returned_month": Column(np.int32, NO_MONTH, "absolute month of the last return home"),
+    "deported": Column(np.bool_, False, "the last return was a deportation"),
 }
 HOUSEHOLD_COLUMNS = {
-    "region": np.uint8,
-    "dependants": np.int16,      # members outside the labour force (not agents)
-    "agents": np.int32,          # members who are agents, counted each month
-    "remittances_usd": np.float32,  # received this month
-    "earnings_usd": np.float32,     # earned at home this month, plus savings brought home
-    "income_avg_usd": np.float32,   # 12-month moving average of income per member
-    "income_recent_usd": np.float32,  # 3-month moving average of income per member
-    "income_fell": np.bool_,        # the recent average is well below the 12-month one
-    "need": np.float32,             # poverty gap ratio of the 12-month average, 0..1
+    "region": Column(np.uint8, 0, "region (index into the profile's regions)"),
+    "dependants": Column(np.int16, 0, "members outside the labour force (not agents)"),
+    "agents": Column(np.int32, 0, "members who are agents, counted each month"),
+    "remittances_usd": Column(np.float32, 0.0, "received this month"),
+    "earnings_usd": Column(np.float32, 0.0, "earned at home this month, plus savings brought home"),
+    "income_avg_usd": Column(np.float32, 0.0, "12-month moving average of income per member"),
+    "income_recent_usd": Column(np.float32, 0.0, "3-month moving average of income per member"),
+    "income_fell": Column(np.bool_, False, "the recent average is well below the 12-month one"),
+    "need": Column(np.float32, 0.0, "poverty gap ratio of the 12-month average, 0..1"),
 }
 
 People = namedtuple("People", list(PERSON_COLUMNS) + ["contacts"])
 Households = namedtuple("Households", list(HOUSEHOLD_COLUMNS))
+
+
+def _allocate(columns: dict, rows: int) -> dict:
+    return {name: np.full(rows, column.default, dtype=column.dtype) for name, column in columns.items()}
+
 
 # Assumed, not sourced: skill mix of the labour force (low, medium, high) and its wage multipliers.
 SKILL_SHARES = np.array([0.45, 0.45, 0.10])
@@ -66,11 +75,12 @@ INITIAL_EMPLOYED_ABROAD = 0.9
 
 
 def allocate_people(capacity: int, contacts: int) -> People:
-    columns = {name: np.zeros(capacity, dtype=dtype) for name, dtype in PERSON_COLUMNS.items()}
-    columns["location"][:] = VACANT
-    columns["ban_until"][:] = NO_MONTH
-    columns["returned_month"][:] = NO_MONTH
-    return People(**columns, contacts=np.zeros((capacity, contacts), dtype=np.int32))
+    """``capacity`` rows, each at its columns' defaults (vacant), with room for ``contacts`` contacts."""
+    return People(**_allocate(PERSON_COLUMNS, capacity), contacts=np.zeros((capacity, contacts), dtype=np.int32))
+
+
+def allocate_households(count: int) -> Households:
+    return Households(**_allocate(HOUSEHOLD_COLUMNS, count))
 
 
 def region_index(codes: np.ndarray, n_regions: int):
@@ -125,8 +135,7 @@ def synthesise(profile, values: dict, scale: float, start_month: int, rng: np.ra
     home = ~abroad
     n_regions = len(profile.region_names)
 
-    households = Households(**{name: np.zeros(n_households, dtype=dtype)
-                               for name, dtype in HOUSEHOLD_COLUMNS.items()})
+    households = allocate_households(n_households)
     households.region[:] = rng.choice(n_regions, n_households, p=profile.region_population_share)
     # A fixed share of households sends migrants; the rest only have members at home.
     migrant_household = rng.random(n_households) < facts["migrant_household_share"]

@@ -1,4 +1,5 @@
-"""Names of the monthly event counts both engines keep (in agents; money in USD per agent)."""
+"""Names of the monthly event counts both engines keep (in agents; money in USD per agent), and of the month-end
+census and risk counts (``sim.mechanisms.indicators`` fills them, in this order)."""
 
 NAMES = (
     "jobs_found_abroad", "jobs_lost_abroad", "wage_thefts", "lapses", "regularisations", "listings", "checks",
@@ -11,3 +12,22 @@ NAMES = (
  DEPORTATIONS, REGISTER_EXPULSIONS, REMITTANCES_FORMAL_USD, REMITTANCES_INFORMAL_USD, SENDERS, RETURNS_VOLUNTARY,
  OVERSTAY_BANS, NATURALISATIONS, DEPARTURES_RUSSIA, DEPARTURES_KAZAKHSTAN, DEPARTURES_OTHER, ENTRY_REFUSALS,
  STAYERS_EMPLOYED, STAYERS_JOBLESS, REWIRED, RETIREMENTS, RETIREMENTS_ABROAD) = range(len(NAMES))
+
+CENSUS_NAMES = ("population", "abroad_russia", "abroad_kazakhstan", "abroad_other", "documented_abroad",
+                "on_register", "banned", "home_labour_force", "home_jobless", "youth", "youth_jobless", "returnees",
+                "returnees_jobless", "resting")
+RISK_NAMES = ("abroad_precarity", "home_idleness", "home_idleness_weighted", "grievance_total")
+
+
+def month_record(tally, census, risk, market, conditions, entrants, households, household_counts, home_earnings):
+    """The raw record of a month that both engines return: the event counts, the census and risk counts
+    (``sim.mechanisms.indicators``), the home labour market's terms and the households' counts."""
+    record = dict(zip(NAMES, tally.tolist(), strict=True))
+    record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
+    record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
+    receiving, poor, fell = household_counts
+    record.update(home_earnings_usd=home_earnings, home_job_finding_rate=market.find_rate,
+                  home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,
+                  households=households, households_receiving=receiving, households_poor=poor,
+                  households_income_fell=fell, gdp_usd_bn=conditions.gdp_usd_bn)
+    return record

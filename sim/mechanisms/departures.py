@@ -1,5 +1,5 @@
 """Departure decisions at home: a random-utility (multinomial logit) choice among staying, Russia, Kazakhstan and
-other destinations (DESIGN §3, step 5; Klabunde & Willekens 2016; Klabunde 2014).
+other destinations (docs/ODD.md §3 step 5, §7.9; Klabunde & Willekens 2016; Klabunde 2014).
 
 Utility of destination d relative to staying (0):
 
@@ -16,9 +16,14 @@ one exponential. Expected earnings at home are the home wage for the employed an
 home job-finding chance times the home wage for the jobless (the home labour market). A banned person cannot
 choose Russia; a person choosing Russia may be refused at the border (``entry_screening``); Kazakhstan and the
 other destinations take people only while they have room (capacity). Nobody travels when borders are closed.
+
+``consider`` owns the whole rule (who may leave, the draw, what follows) and both engines call it. The fast engine
+reaches the same ``choose_destination`` and ``leave`` through shortcuts of its own (``update``): a bound checked
+before the contacts are looked up, a block of rows at a time.
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
@@ -32,6 +37,11 @@ from sim.population import HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_WAGE
 # Assumed: the age at which the propensity to migrate peaks.
 PEAK_AGE_YEARS = 25.0
 MAX_AGE_YEARS = 100
+
+# This month's factors of the choice weights, the same for everyone: ``weights`` by (destination, skill, region,
+# employed), ``all_weights`` their sum over destinations, ``personal`` by (female, been abroad, age in years),
+# ``network`` by the number of contacts at the destination, and the chance of arriving in Russia documented.
+DepartureTerms = namedtuple("DepartureTerms", "weights all_weights personal network documented_on_arrival")
 
 
 def destination_utilities(v, expected_abroad, home_wage_region, home_job_find_rate, risk_pct, season):
@@ -76,6 +86,13 @@ def network_weights(v, contacts):
     return np.exp(v.departure_network_coef * np.arange(contacts + 1) / contacts)
 
 
+def monthly_terms(v, utilities, open_share, documented_on_arrival) -> DepartureTerms:
+    weights = choice_weights(utilities, open_share)
+    return DepartureTerms(weights=weights, all_weights=weights[1:].sum(axis=0), personal=personal_weights(v),
+                          network=network_weights(v, int(v.network_contacts)),
+                          documented_on_arrival=documented_on_arrival)
+
+
 def personal_weights(v):
     """exp(personal part of V_d) by (female, been abroad, age in whole years), need excluded."""
     ages = np.arange(MAX_AGE_YEARS)
@@ -114,11 +131,87 @@ def _group(people, i, personal):
 
 
 @njit(cache=True, inline="always")
-def _bound(people, i, all_weights, personal, network):
+def choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month, u):
+    """The multinomial logit choice of a person who may leave, given how many contacts are at each destination:
+    a location code, HOME for staying. A banned person cannot choose Russia."""
+    weights, network = terms.weights, terms.network
+    skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
+    person = _group(people, i, terms.personal) * need_weight(households.need[people.household[i]],
+                                                             v.departure_need_coef)
+    e_ru = 0.0
+    if people.ban_until[i] <= month:
+        e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
+    e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
+    e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
+    return choose(u, e_ru, e_kz, e_ot)
+
+
+@njit(cache=True, inline="always")
+def leave(people, i, v, terms, choice, keys, tally):
+    """A person who chose a destination goes there, jobless, unless refused at the Russian border (which
+    aggrieves); in Russia they arrive documented with chance ``terms.documented_on_arrival``. Returns True if the
+    person left."""
+    if choice == RUSSIA and rs.uniform(keys[rs.SCREENING], i) < v.entry_screening:
+        tally[t.ENTRY_REFUSALS] += 1
+        people.grievance[i] = aggrieve(people.grievance[i], v.grievance_refusal)
+        return False
+    people.location[i] = choice
+    people.employed[i] = False
+    people.wage_usd[i] = 0.0
+    people.spell_months[i] = 0
+    people.unemployed_months[i] = 0
+    people.documented[i] = choice != RUSSIA or rs.uniform(keys[rs.ARRIVAL_STATUS], i) < terms.documented_on_arrival
+    tally[t.DEPARTURES_RUSSIA + choice - RUSSIA] += 1
+    return True
+
+
+@njit(cache=True, inline="always")
+def may_consider(people, i):
+    """Who may leave: a person at home who has been home for at least a month (not this month's returnees)."""
+    return (people.location[i] == HOME) & (people.spell_months[i] >= 1)
+
+
+@njit(cache=True, inline="always")
+def contacts_abroad(people, i):
+    """How many of the person's contacts are in Russia, Kazakhstan and the other destinations now."""
+    in_russia = in_kazakhstan = in_other = 0
+    for j in range(people.contacts.shape[1]):
+        at = people.location[people.contacts[i, j]]
+        in_russia += at == RUSSIA
+        in_kazakhstan += at == KAZAKHSTAN
+        in_other += at == OTHER
+    return in_russia, in_kazakhstan, in_other
+
+
+@njit(cache=True, inline="always")
+def consider(people, households, i, v, terms, month, keys, tally):
+    """A person home for at least a month chooses among staying and the destinations by the logit shares, pulled by
+    where their contacts are, and leaves unless refused at the border. Returns True if the person left."""
+    if not may_consider(people, i):
+        return False
+    in_russia, in_kazakhstan, in_other = contacts_abroad(people, i)
+    choice = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month,
+                                rs.uniform(keys[rs.DEPART], i))
+    return choice != HOME and leave(people, i, v, terms, choice, keys, tally)
+
+
+@njit(cache=True, inline="always")
+def stayer(people, i, month, rest_months):
+    """How a person at home who did not leave counts: (employed, jobless and looking for work); a voluntary
+    returnee still resting is neither."""
+    employed = people.employed[i]
+    return employed, ~employed & searching(people.returned_month[i], people.deported[i], month, rest_months)
+
+
+# Fast-engine shortcuts from here on: bounds on the chance of leaving, checked before the contacts are looked up.
+
+@njit(cache=True, inline="always")
+def _bound(people, i, terms):
     """The weight of all destinations together with every contact there and no need: the need factor and the
     contacts can only lower it."""
     employed = 1 if people.employed[i] else 0
-    return all_weights[people.skill[i], people.region[i], employed] * _group(people, i, personal) * network[-1]
+    return terms.all_weights[people.skill[i], people.region[i], employed] * _group(people, i, terms.personal) * \
+        terms.network[-1]
 
 
 @njit(cache=True, inline="always")
@@ -134,15 +227,14 @@ BLOCK_ROWS = 16384
 
 
 @njit(cache=True, inline="always")
-def update(people, households, v, n, weights, all_weights, personal, network, p_documented, month, rest_months,
-           keys, tally, rows, contact_at, departed):
-    """Step 5 for everyone among the first ``n`` rows who was at home at the end of last month (not this month's
-    returnees, who arrived with ``spell_months == 0``). Those home for at least a month may leave; everyone else
-    counts as a stayer, employed or looking for work.
+def update(people, households, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed):
+    """The fast engine's walk of step 5, for everyone among the first ``n`` rows who was at home at the end of last
+    month: the same ``choose_destination`` and ``leave`` as ``consider``, reached through shortcuts; everyone who
+    stays counts as a stayer, employed or looking for work.
 
-    The uniform is drawn first and compared with upper bounds on the chance of leaving (every contact at the
-    destination and the most need, then the actual need): whoever draws above them stays, exactly as the full
-    choice would decide, without paying for the network lookups. A block of rows at a time: the first bound is
+    Shortcuts: the uniform is drawn first and compared with upper bounds on the chance of leaving (every contact
+    at the destination and the most need, then the actual need): whoever draws above them stays, exactly as the
+    full choice would decide, without paying for the network lookups. A block of rows at a time: the first bound is
     tested for everyone at once, in a loop the compiler can run on several people at once (SIMD), into a bit set;
     the second narrows the few who pass down into ``rows``. Their contacts' locations are then gathered in a tight
     loop (``contact_at``), where the processor can overlap the cache misses, and the choices made in row order.
@@ -161,18 +253,17 @@ def update(people, households, v, n, weights, all_weights, personal, network, p_
             first = np.uint64(start)
             for i in rs.rows(start, min(start + 64, n)):
                 home = people.location[i] == HOME
-                employed = people.employed[i]
+                employed, jobless = stayer(people, i, month, rest_months)
                 employed_stayers += home & employed
-                jobless_stayers += home & ~employed & searching(people.returned_month[i], people.deported[i], month,
-                                                                 rest_months)
-                may = home & (people.spell_months[i] >= 1) & \
-                    _may_leave(rs.uniform(key, i), need_most * _bound(people, i, all_weights, personal, network))
+                jobless_stayers += home & jobless
+                may = may_consider(people, i) & \
+                    _may_leave(rs.uniform(key, i), need_most * _bound(people, i, terms))
                 word |= np.uint64(may) << (i - first)
             while word:
                 i = start + rs.lowest_bit(word)
                 word &= word - np.uint64(1)
-                bound = _bound(people, i, all_weights, personal, network) * \
-                    need_weight(households.need[people.household[i]], v.departure_need_coef)
+                bound = _bound(people, i, terms) * need_weight(households.need[people.household[i]],
+                                                               v.departure_need_coef)
                 rows[count] = i
                 count += _may_leave(rs.uniform(key, i), bound)
         for k in range(count):
@@ -191,26 +282,14 @@ def update(people, households, v, n, weights, all_weights, personal, network, p_
                 in_russia += at == RUSSIA
                 in_kazakhstan += at == KAZAKHSTAN
                 in_other += at == OTHER
-            choice = _choose(people, households, i, v, weights, personal, network, in_russia, in_kazakhstan,
-                             in_other, month, rs.uniform(key, i))
-            if choice == HOME:
+            employed, jobless = stayer(people, i, month, rest_months)
+            choice = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month,
+                                        rs.uniform(key, i))
+            if choice == HOME or not leave(people, i, v, terms, choice, keys, tally):
                 continue
-            if choice == RUSSIA and rs.uniform(keys[rs.SCREENING], i) < v.entry_screening:
-                tally[t.ENTRY_REFUSALS] += 1
-                people.grievance[i] = aggrieve(people.grievance[i], v.grievance_refusal)
-                continue
-            if people.employed[i]:
-                employed_stayers -= 1
-            elif searching(people.returned_month[i], people.deported[i], month, rest_months):
-                jobless_stayers -= 1
+            employed_stayers -= employed
+            jobless_stayers -= jobless
             departed[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
-            people.location[i] = choice
-            people.employed[i] = False
-            people.wage_usd[i] = 0.0
-            people.spell_months[i] = 0
-            people.unemployed_months[i] = 0
-            people.documented[i] = choice != RUSSIA or rs.uniform(keys[rs.ARRIVAL_STATUS], i) < p_documented
-            tally[t.DEPARTURES_RUSSIA + choice - RUSSIA] += 1
     # This month's returnees were counted at home but did not stay: they all arrived jobless; deportees look for
     # work at once, voluntary returnees after their rest.
     jobless_stayers -= tally[t.DEPORTATIONS]
@@ -218,16 +297,3 @@ def update(people, households, v, n, weights, all_weights, personal, network, p_
         jobless_stayers -= tally[t.RETURNS_VOLUNTARY]
     tally[t.STAYERS_EMPLOYED] += employed_stayers
     tally[t.STAYERS_JOBLESS] += jobless_stayers
-
-
-@njit(cache=True, inline="always")
-def _choose(people, households, i, v, weights, personal, network, in_russia, in_kazakhstan, in_other, month, u):
-    """The multinomial logit choice of a person who may leave, given how many contacts are at each destination."""
-    skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
-    person = _group(people, i, personal) * need_weight(households.need[people.household[i]], v.departure_need_coef)
-    e_ru = 0.0
-    if people.ban_until[i] <= month:
-        e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
-    e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
-    e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
-    return choose(u, e_ru, e_kz, e_ot)

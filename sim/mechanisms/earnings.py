@@ -1,4 +1,4 @@
-"""Earnings abroad, net of living costs, the patent fee, compliance and losses (DESIGN §3, step 2).
+"""Earnings abroad, net of living costs, the patent fee, compliance and losses (docs/ODD.md §3 step 2, §7.2).
 
 Wages in Russia are set in roubles and converted at the month's rate, so a weaker rouble cuts USD earnings (the
 2015 mechanism). Living costs are a share of the destination's reference wage, so they move with local prices.

@@ -1,4 +1,4 @@
-"""Employment abroad: jobless migrants find work, employed migrants lose it (DESIGN §3, step 2).
+"""Employment abroad: jobless migrants find work, employed migrants lose it (docs/ODD.md §3 step 2, §7.1).
 
 In Russia the chance of finding work scales with labour demand, is cut by regional job bans and, for irregular
 migrants, by ``irregular_job_penalty``; job bans also lay off migrants in the banned sectors. Kazakhstan and the

@@ -1,5 +1,5 @@
 """Enforcement in Russia: police checks, fines and extortion, detention and expulsion with an entry ban, and
-expulsion from the 'controlled persons' register (DESIGN §3, step 2).
+expulsion from the 'controlled persons' register (docs/ODD.md §3 step 2, §7.4).
 
 Each month a migrant in Russia is checked with chance ``raid_intensity``. A check aggrieves. An irregular migrant
 who is checked is expelled with chance ``expulsion_given_irregular``; otherwise the check may cost a fine or a

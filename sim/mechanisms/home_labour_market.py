@@ -1,4 +1,4 @@
-"""The home labour market (DESIGN §3, step 6).
+"""The home labour market (docs/ODD.md §3 step 6, §7.10).
 
 Domestic job capacity grows with GDP (``jobs_gdp_elasticity``) and with remittance-financed demand: capacity is
 multiplied by ``1 + jobs_remittance_elasticity * (R / R0 - 1)``, where R is a moving average of remittances and R0
@@ -11,13 +11,16 @@ labour force, as the ILO definition counts only those actively searching.
 """
 
 import math
+from collections import namedtuple
 
 from numba import njit
 
 from sim import random_streams as rs
+from sim import tally as t
 from sim.population import HOME, SKILL_WAGE
 
-# Output definition: youth unemployment covers ages 18-29 (DESIGN §3 allows 15-24 or 18-29; agents enter at 18).
+# Output definition: youth unemployment covers ages 18-29 (docs/ODD.md §7.10; the ILO also uses 15-24, but agents
+# enter at 18).
 YOUTH_MAX_AGE_MONTHS = 30 * 12
 RETURNEE_WINDOW_MONTHS = 12
 
@@ -37,6 +40,23 @@ def hires(unemployed, vacancies, matching_efficiency):
     return min(unemployed, vacancies, matching_efficiency * math.sqrt(unemployed * vacancies))
 
 
+# This month's home labour market, the same for everyone: the chances of finding a job and of separating, the
+# vacancies, home wages by region (USD) and how long voluntary returnees rest before they look for work.
+MarketTerms = namedtuple("MarketTerms", "find_rate separation vacancies region_wage_usd rest_months")
+
+
+def monthly_terms(capacity, tally, v, region_wage_usd) -> MarketTerms:
+    """This month's terms, from the people at home after departures and returns (counted in ``tally``). Everyone
+    arrives jobless; deportees look for work at once, voluntary returnees after their rest."""
+    rest_months = int(v.returnee_rest_months)
+    arrived = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if rest_months == 0 else 0)
+    find_rate, separation, vacancies = monthly_rates(capacity, tally[t.STAYERS_EMPLOYED],
+                                                     tally[t.STAYERS_JOBLESS] + arrived, v.home_separation_rate,
+                                                     v.matching_efficiency)
+    return MarketTerms(find_rate=find_rate, separation=separation, vacancies=vacancies,
+                       region_wage_usd=region_wage_usd, rest_months=rest_months)
+
+
 def monthly_rates(capacity, employed, unemployed, separation_rate, matching_efficiency):
     """(job-finding chance, separation chance, vacancies) for this month, from the people at home after departures
     and returns."""
@@ -54,13 +74,14 @@ def searching(returned_month, deported, month, rest_months):
 
 
 @njit(cache=True, inline="always")
-def work(people, start, stop, separation, find_rate, month, rest_months, keys):
+def work(people, start, stop, market, month, keys):
     """Separation or hiring for everyone at home among rows ``start`` to ``stop - 1``; the jobless earn nothing this
     month.
 
     Every row is written, with selects rather than branches (rows not at home get their own values back), so the
     compiler can decide several people at once (SIMD). The wages of the employed are set in ``pay``."""
     separation_key, hire_key = keys[rs.HOME_SEPARATION], keys[rs.HOME_HIRE]
+    separation, find_rate, rest_months = market.separation, market.find_rate, market.rest_months
     for i in rs.rows(start, stop):
         home = people.location[i] == HOME
         was = people.employed[i]
@@ -75,17 +96,18 @@ def work(people, start, stop, separation, find_rate, month, rest_months, keys):
 
 
 @njit(cache=True, inline="always")
-def pay(people, households, start, stop, region_wage_usd, total, rows):
+def pay(people, households, start, stop, market, total, rows):
     """This month's wage to each employed person at home among rows ``start`` to ``stop - 1`` and to their
-    household, in row order; returns ``total`` plus the wages, added one by one. ``rows`` is scratch space for the
-    list of the employed at home."""
+    household, in row order; returns ``total`` plus the wages, added one by one. Shortcut (same result): the
+    employed at home are first listed in ``rows`` (scratch space) in a loop the compiler can run on several people
+    at once, so the paying loop visits only them."""
     count = 0
     for i in rs.rows(start, stop):
         rows[count] = i
         count += (people.location[i] == HOME) & people.employed[i]
     for k in range(count):
         i = rows[k]
-        wage = region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
+        wage = market.region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
         people.wage_usd[i] = wage
         households.earnings_usd[people.household[i]] += wage
         total += wage

@@ -1,4 +1,4 @@
-"""Households (DESIGN §3, step 8): income, poverty and need.
+"""Households (docs/ODD.md §3 step 8, §7.13): income, poverty and need.
 
 A household's monthly income is what its members earn at home, the remittances it receives and the savings
 returning migrants bring. Income per member counts every member, agents and dependants alike. Poverty and need use
@@ -11,6 +11,8 @@ its 12-month average.
 import numpy as np
 from numba import njit
 
+from sim import random_streams as rs
+
 LONG_AVERAGE_MONTHS = 12.0
 SHORT_AVERAGE_MONTHS = 3.0
 
@@ -21,13 +23,14 @@ def poverty_gap(income_per_member, poverty_line):
 
 
 @njit(cache=True, inline="always")
-def step(households, v, poverty_line, warm_start):
-    """Household incomes, averages, need and flags; ``households.agents`` must hold this month's member counts.
+def step(households, v, poverty_line, warm_start, start, stop):
+    """Incomes, averages, need and flags of households ``start`` to ``stop - 1``; returns how many receive
+    remittances, are poor and saw their income fall. ``households.agents`` must hold this month's member counts.
 
     Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
     receiving = poor = fell = 0
     kept_share = 1.0 - v.risk_income_drop
-    for h in range(households.region.shape[0]):
+    for h in rs.rows(start, stop):
         members = households.agents[h] + households.dependants[h]
         income = (households.remittances_usd[h] + households.earnings_usd[h]) / max(members, 1)
         average, recent = households.income_avg_usd[h], households.income_recent_usd[h]

@@ -1,7 +1,9 @@
-"""Aggregate risk conditions (DESIGN §3, "responsible design"; docs/ethics.md).
+"""Aggregate risk conditions (docs/ODD.md §3 step 9, §7.14; docs/ethics.md).
 
 This counts how many people live in conditions that the literature associates with vulnerability to
-radicalisation. It never scores a person, and nothing here is stored per person: the kernel returns counts only.
+radicalisation. It never scores a person and stores nothing per person: ``condition`` adds to counts only. (The
+fast engine keeps, within a month, a scratch list of the rows that pass ``young_and_aggrieved``, so that it need
+not walk everyone again once the households' incomes are known; it is overwritten every month and never output.)
 
 * Abroad precarity: young men abroad who are irregular, isolated (at most ``risk_isolation_max_contacts`` of their
   contacts in the same country) and aggrieved (RUSI, Elshimi et al. 2018: isolation, discrimination, precarious
@@ -18,6 +20,7 @@ month's entrants, who start jobless, count), is taken here too.
 from numba import njit
 
 from sim import random_streams as rs
+from sim import tally as t
 from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
 from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 
@@ -25,23 +28,26 @@ from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 RISK_RETURNEE_WINDOW_MONTHS = 24
 
 
-# Slots of the census and of the risk counts.
+# Slots of the census and of the risk counts, in the order of their names in ``sim.tally``.
+CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
- YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(14)
-ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(4)
+ YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
+ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(len(RISK))
 
 
 @njit(cache=True, inline="always")
-def count(people, v, start, stop, month, census, young_and_aggrieved):
+def young_and_aggrieved(people, i, v):
+    """The first two tests of every risk condition: active, young and aggrieved; ``condition`` looks only at these."""
+    return (people.location[i] < GONE) & (people.age_months[i] < (int(v.risk_young_max_age) + 1) * 12) & \
+        (people.grievance[i] >= v.risk_grievance_threshold)
+
+
+@njit(cache=True, inline="always")
+def count(people, v, start, stop, month, census):
     """The month-end census of everyone active among rows ``start`` to ``stop - 1``: stocks abroad, the banned, and
     the home labour force with its unemployment. Counted with selects rather than branches, so the compiler can count
-    several people at once (SIMD).
-
-    Also flags, in the scratch array ``young_and_aggrieved``, who meets the first two tests of every risk
-    condition, so that ``condition`` need only look at those few once the month is over."""
+    several people at once (SIMD)."""
     rest_months = int(v.returnee_rest_months)
-    young_limit = (int(v.risk_young_max_age) + 1) * 12
-    threshold = v.risk_grievance_threshold
     population = banned = russia = kazakhstan = other = documented = listed = 0
     resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = 0
     for i in rs.rows(start, stop):
@@ -69,8 +75,6 @@ def count(people, v, start, stop, month, census, young_and_aggrieved):
         youth_jobless += out_of_work & young
         returnees += in_force & recent
         returnees_jobless += out_of_work & recent
-        young_and_aggrieved[i] = active & (people.age_months[i] < young_limit) & \
-            (people.grievance[i] >= threshold)
     census[POPULATION] += population
     census[IN_RUSSIA] += russia
     census[IN_KAZAKHSTAN] += kazakhstan
@@ -89,7 +93,7 @@ def count(people, v, start, stop, month, census, young_and_aggrieved):
 
 @njit(cache=True, inline="always")
 def condition(people, households, i, v, month, risk):
-    """For a young, aggrieved person (flagged by ``count``), once the households' incomes and everyone's location
+    """For a young, aggrieved person (``young_and_aggrieved``), once the households' incomes and everyone's location
     are final: counts them if idle at home (a recent returnee, long jobless, in a household whose income fell) or
     isolated abroad (an irregular man with few contacts in the same country)."""
     where = people.location[i]

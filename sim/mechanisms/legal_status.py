@@ -1,5 +1,5 @@
 """Legal status in Russia: documented migrants fall out of status, irregular ones regularise, and irregular
-migrants are listed on the 'controlled persons' register (DESIGN §3, step 2).
+migrants are listed on the 'controlled persons' register (docs/ODD.md §3 step 2, §7.3).
 
 A documented migrant keeps a patent and a valid registration. Status lapses when a registration problem hits and is
 not resolved (``registration_burden``: the 90-days-a-year rule, biometrics, RuID), when the patent fee is heavy

@@ -1,5 +1,6 @@
 """Naturalisation: documented migrants with three or more years in Russia may take Russian citizenship, which takes
-them out of the migrant stock and out of the model (DESIGN §3). 29k (2017) to 104k (2021) Tajiks a year did so.
+them out of the migrant stock and out of the model (docs/ODD.md §3 step 4, §7.8). 29k (2017) to 104k (2021)
+Tajiks a year did so.
 """
 
 from numba import njit

@@ -45,11 +45,11 @@ def update(people, v, start, stop, newcomers, order, starts, keys, tally, drawn,
     """For everyone active among rows ``start`` to ``stop - 1``: newcomers (rows from ``newcomers`` on) get their
     first contacts; everyone else may replace one tie.
 
-    Every row below ``newcomers`` has contacts (synthesis gives everyone contacts, entrants get theirs in their
-    first month), so the draws that decide who replaces a tie are taken for everyone at once (SIMD) into
-    ``drawn``; the few who do are then listed in ``rows`` and their new contacts looked up in a tight loop into
-    ``picks``, where the processor can overlap the cache misses. ``drawn``, ``rows`` and ``picks`` are scratch
-    space."""
+    Shortcut (same result as deciding person by person): every row below ``newcomers`` has contacts (synthesis
+    gives everyone contacts, entrants get theirs in their first month), so the draws that decide who replaces a
+    tie are taken for everyone at once (SIMD) into ``drawn``; the few who do are then listed in ``rows`` and their
+    new contacts looked up in a tight loop into ``picks``, where the processor can overlap the cache misses.
+    ``drawn``, ``rows`` and ``picks`` are scratch space."""
     key = keys[rs.REWIRE]
     k = people.contacts.shape[1]
     for i in range(max(start, newcomers), stop):

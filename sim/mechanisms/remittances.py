@@ -1,4 +1,4 @@
-"""Remittances (DESIGN §3, step 3).
+"""Remittances (docs/ODD.md §3 step 3, §7.6).
 
 A migrant sets aside a share of positive net earnings for home and saves the rest (target earners). The share rises
 with the household's need (its poverty gap) and falls with the migrant's own hardship (net earnings below

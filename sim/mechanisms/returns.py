@@ -1,12 +1,18 @@
-"""Voluntary returns home (DESIGN §3, step 4), and the move home that deportation shares.
+"""Voluntary returns home (docs/ODD.md §3 step 4, §7.7), and the move home that deportation shares.
 
-The monthly return hazard starts from a seasonal base (returns peak in late autumn and winter) and rises in odds
-when the savings target is reached (target earners), when the migrant is jobless or earning nothing, with
-hostility and the migrant's own grievance, and once on the register. An irregular migrant who leaves Russia may be
-banned in absentia for overstaying, which is how the ban lists reached hundreds of thousands in 2014-2016.
+The rule: each month a migrant goes home with a logistic hazard. It starts from a seasonal base (returns peak in
+late autumn and winter) and rises in odds when the savings target is reached (target earners), when the migrant is
+jobless or earning nothing, with hostility (in Russia) and the migrant's own grievance, and once on the register.
+An irregular migrant who leaves Russia may be banned in absentia for overstaying, which is how the ban lists
+reached hundreds of thousands in 2014-2016. Savings and unsent money go to the household.
+
+``consider`` owns the whole rule (who, the draw, what follows) and both engines call it. ``upper_bounds`` and
+``surely_stays`` are a shortcut only the fast engine takes: it skips ``consider`` for whoever draws above a bound
+on their hazard, which ``consider`` would have sent nowhere either.
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
@@ -15,30 +21,43 @@ from sim import random_streams as rs
 from sim import tally as t
 from sim.population import HOME
 
+# This month's base log-odds, the log odds ratios of the push factors and the coefficients, the same for everyone.
+ReturnTerms = namedtuple("ReturnTerms", "base_log_odds log_target_odds log_jobless_odds log_register_odds "
+                                        "hostility_coef grievance_coef hostility border_open")
+
 
 def log_odds(probability):
     p = min(max(probability, 1e-9), 1.0 - 1e-9)
     return math.log(p / (1.0 - p))
 
 
-def log_terms(v, seasonal_base) -> np.ndarray:
-    """This month's base log-odds and the log odds ratios of the push factors, computed once for everyone."""
-    return np.array([log_odds(seasonal_base), math.log(v.return_target_odds), math.log(v.return_jobless_odds),
-                     math.log(v.return_register_odds)])
+def monthly_terms(v, seasonal_base) -> ReturnTerms:
+    """This month's terms of the return hazard, computed once for everyone."""
+    return ReturnTerms(base_log_odds=log_odds(seasonal_base), log_target_odds=math.log(v.return_target_odds),
+                       log_jobless_odds=math.log(v.return_jobless_odds),
+                       log_register_odds=math.log(v.return_register_odds), hostility_coef=v.return_hostility_coef,
+                       grievance_coef=v.return_grievance_coef, hostility=v.hostility, border_open=v.border_open)
 
 
 @njit(cache=True, inline="always")
-def return_prob(base_log_odds, target_reached, jobless, hostility, grievance, on_register, log_target_odds,
-                log_jobless_odds, hostility_coef, grievance_coef, log_register_odds, border_open):
+def return_prob(terms, in_russia, target_reached, jobless, grievance, on_register):
     """Logistic hazard: base log-odds (seasonal) plus the push factors; nobody travels when borders are shut."""
-    x = base_log_odds + hostility_coef * hostility + grievance_coef * grievance
+    hostility = terms.hostility if in_russia else 0.0  # only Russia is hostile
+    x = terms.base_log_odds + terms.hostility_coef * hostility + terms.grievance_coef * grievance
     if target_reached:
-        x += log_target_odds
+        x += terms.log_target_odds
     if jobless:
-        x += log_jobless_odds
+        x += terms.log_jobless_odds
     if on_register:
-        x += log_register_odds
-    return border_open / (1.0 + math.exp(-x))
+        x += terms.log_register_odds
+    return terms.border_open / (1.0 + math.exp(-x))
+
+
+@njit(cache=True, inline="always")
+def push_factors(people, i, savings_target_usd):
+    """(savings target reached, jobless or earning nothing, on the register): the yes-or-no push factors."""
+    return (people.savings_usd[i] >= savings_target_usd, not people.employed[i] or people.net_usd[i] <= 0.0,
+            people.on_register[i])
 
 
 @njit(cache=True, inline="always")
@@ -60,33 +79,13 @@ def arrive_home(people, households, i, month, deported, kept_share):
     return carried
 
 
-def upper_bounds(v, logs) -> np.ndarray:
-    """An upper bound on the return probability by circumstance (in Russia, savings target reached, jobless, on the
-    register: index 8, 4, 2, 1): ``return_prob`` at the grievance that raises it most, with a margin for rounding."""
-    most_grievance = 1.0 if v.return_grievance_coef >= 0 else 0.0
-    bounds = np.empty(16)
-    for index in range(16):
-        in_russia, target_reached, jobless, on_register = index >> 3, (index >> 2) & 1, (index >> 1) & 1, index & 1
-        bounds[index] = return_prob.py_func(
-            logs[0], target_reached, jobless, v.hostility if in_russia else 0.0, most_grievance, on_register,
-            logs[1], logs[2], v.return_hostility_coef, v.return_grievance_coef, logs[3], v.border_open)
-    return bounds * (1.0 + 1e-9)
-
-
 @njit(cache=True, inline="always")
-def update(people, households, i, v, in_russia, logs, bounds, month, keys, tally):
-    """Returns True if the person went home. ``logs`` comes from ``log_terms`` and ``bounds`` from
-    ``upper_bounds``: whoever draws above the bound for their circumstances stays, exactly as the full hazard
-    would decide, without paying for its exponential."""
-    target_reached = people.savings_usd[i] >= v.savings_target_usd
-    jobless = not people.employed[i] or people.net_usd[i] <= 0.0
-    u = rs.uniform(keys[rs.RETURN], i)
-    if u >= bounds[8 * in_russia + 4 * target_reached + 2 * jobless + people.on_register[i]]:
-        return False
-    p = return_prob(logs[0], target_reached, jobless, v.hostility if in_russia else 0.0, people.grievance[i],
-                    people.on_register[i], logs[1], logs[2], v.return_hostility_coef, v.return_grievance_coef,
-                    logs[3], v.border_open)
-    if u >= p:
+def consider(people, households, i, v, terms, in_russia, month, keys, tally):
+    """A migrant abroad goes home with the return hazard; leaving Russia irregular risks a ban in absentia.
+    Returns True if the person went home."""
+    target_reached, jobless, on_register = push_factors(people, i, v.savings_target_usd)
+    p = return_prob(terms, in_russia, target_reached, jobless, people.grievance[i], on_register)
+    if rs.uniform(keys[rs.RETURN], i) >= p:
         return False
     if in_russia and not people.documented[i] and rs.uniform(keys[rs.OVERSTAY_BAN], i) < v.overstay_ban_prob:
         people.ban_until[i] = month + int(v.entry_ban_months)
@@ -94,3 +93,24 @@ def update(people, households, i, v, in_russia, logs, bounds, month, keys, tally
     arrive_home(people, households, i, month, False, 1.0)
     tally[t.RETURNS_VOLUNTARY] += 1
     return True
+
+
+def upper_bounds(terms: ReturnTerms) -> np.ndarray:
+    """Fast-engine shortcut: an upper bound on the return hazard by circumstance (in Russia, savings target reached,
+    jobless, on the register: index 8, 4, 2, 1), ``return_prob`` at the grievance that raises it most, with a
+    margin for rounding."""
+    most_grievance = 1.0 if terms.grievance_coef >= 0 else 0.0
+    bounds = np.empty(16)
+    for index in range(16):
+        in_russia, target_reached, jobless, on_register = index >> 3, (index >> 2) & 1, (index >> 1) & 1, index & 1
+        bounds[index] = return_prob(terms, bool(in_russia), bool(target_reached), bool(jobless), most_grievance,
+                                    bool(on_register))
+    return bounds * (1.0 + 1e-9)
+
+
+@njit(cache=True, inline="always")
+def surely_stays(people, i, v, in_russia, bounds, keys):
+    """Fast-engine shortcut: whether the person's return draw lies above the bound for their circumstances, so
+    that ``consider`` would keep them abroad, known without paying for the hazard's exponential."""
+    target_reached, jobless, on_register = push_factors(people, i, v.savings_target_usd)
+    return rs.uniform(keys[rs.RETURN], i) >= bounds[8 * in_russia + 4 * target_reached + 2 * jobless + on_register]

@@ -1,0 +1,94 @@
+"""Known answers for the departure choice (sim/mechanisms/departures.py)."""
+
+import numpy as np
+import pytest
+
+from sim import random_streams as rs
+from sim import tally as t
+from sim.mechanisms import departures
+from sim.population import HOME, KAZAKHSTAN, OTHER, RUSSIA, SKILL_WAGE
+
+
+def terms_for(v, n_regions=1, utility=(-3.0, -3.5, -4.0), documented_on_arrival=0.7):
+    utilities = np.zeros((4, SKILL_WAGE.size, n_regions, 2))
+    for where, value in zip((RUSSIA, KAZAKHSTAN, OTHER), utility, strict=True):
+        utilities[where] = value
+    return departures.monthly_terms(v, utilities, np.array([0.0, 1.0, 1.0, 1.0]), documented_on_arrival)
+
+
+def test_choice_frequencies_match_the_logit_shares(world, within):
+    weights = (0.3, 0.2, 0.1)
+    key, n = np.uint64(12345), 100_000
+    choices = np.array([departures.choose(rs.uniform(key, i), *weights) for i in range(n)])
+    total = 1.0 + sum(weights)
+    for where, weight in zip((RUSSIA, KAZAKHSTAN, OTHER), weights, strict=True):
+        assert within(np.mean(choices == where), weight / total, n)
+    assert within(np.mean(choices == HOME), 1.0 / total, n)
+
+
+def test_a_person_decides_with_the_logit_shares_of_their_utilities(world, within):
+    w = world(30_000, entry_screening=0.0, departure_age_coef=0.0, departure_female_coef=0.0,
+              departure_experience_coef=0.0, departure_need_coef=0.0)
+    w.people.contacts[:] = 0  # everyone's contacts are person 0, at home
+    terms = terms_for(w.v)
+    left = [departures.consider(w.people, w.households, i, w.v, terms, w.month, w.keys, w.tally) for i in range(1, w.n)]
+    where = w.people.location[1:]
+    weights = np.exp([-3.0, -3.5, -4.0]) * terms.network[0]
+    for code, weight in zip((RUSSIA, KAZAKHSTAN, OTHER), weights, strict=True):
+        assert within(np.mean(where == code), weight / (1 + weights.sum()), w.n - 1)
+    assert sum(left) == w.tally[t.DEPARTURES_RUSSIA:t.DEPARTURES_OTHER + 1].sum() == np.sum(where != HOME)
+
+
+def test_contacts_abroad_pull_by_the_network_coefficient(world):
+    w = world(3, departure_network_coef=1.2, network_contacts=3)
+    w.people.contacts[0] = [1, 2, 2]
+    w.people.location[1], w.people.location[2] = RUSSIA, KAZAKHSTAN
+    assert departures.contacts_abroad(w.people, 0) == (1, 2, 0)
+    network = departures.network_weights(w.v, 3)
+    assert np.log(network[2] / network[0]) == pytest.approx(1.2 * 2 / 3)
+
+
+def test_who_may_leave_and_what_follows(world, within):
+    w = world(40_000, entry_screening=0.25, grievance_refusal=0.5)
+    p = w.people
+    p.ban_until[: w.n // 2] = w.month + 1  # the first half is banned from Russia
+    p.spell_months[:100] = 0  # back this month: may not leave yet
+    p.employed[:] = True
+    terms = terms_for(w.v, utility=(0.0, -1.0, -9.0))
+    for i in range(w.n):
+        departures.consider(p, w.households, i, w.v, terms, w.month, w.keys, w.tally)
+    assert (p.location[:100] == HOME).all()
+    assert not (p.location[: w.n // 2] == RUSSIA).any()
+    gone = p.location != HOME
+    assert not p.employed[gone].any() and (p.spell_months[gone] == 0).all()
+    refused = w.tally[t.ENTRY_REFUSALS]
+    russia = w.tally[t.DEPARTURES_RUSSIA]
+    assert within(refused / (refused + russia), 0.25, refused + russia)
+    assert np.isclose(p.grievance, 0.5).sum() == refused
+    in_russia = p.location == RUSSIA
+    assert within(p.documented[in_russia].mean(), 0.7, in_russia.sum())
+    assert p.documented[p.location == KAZAKHSTAN].all()
+
+
+def test_the_fast_engines_walk_decides_exactly_as_the_plain_rule(world):
+    """``update`` (bounds, blocks, bit sets) and ``consider`` person by person give the same fates and counts."""
+    fast, plain = world(5_000), world(5_000)
+    for w in (fast, plain):
+        rng = np.random.default_rng(3)
+        w.people.contacts[:] = rng.integers(0, w.n, w.people.contacts.shape)
+        w.people.location[:] = np.where(rng.random(w.n) < 0.3, RUSSIA, HOME)
+        w.people.employed[:] = rng.random(w.n) < 0.6
+        w.people.age_months[:] = rng.integers(18 * 12, 60 * 12, w.n)
+    terms = terms_for(fast.v, utility=(-1.0, -1.5, -2.0))
+    departures.update(fast.people, fast.households, fast.v, fast.n, terms, fast.month, 0, fast.keys, fast.tally,
+                      np.empty(fast.n, np.int32), np.empty((departures.BLOCK_ROWS, 3), np.uint8),
+                      np.zeros(fast.n // 64 + 1, np.uint64))
+    employed = jobless = 0
+    for i in np.flatnonzero(plain.people.location == HOME):
+        stays_employed, stays_jobless = departures.stayer(plain.people, i, plain.month, 0)
+        if not departures.consider(plain.people, plain.households, i, plain.v, terms, plain.month, plain.keys,
+                                   plain.tally):
+            employed, jobless = employed + stays_employed, jobless + stays_jobless
+    np.testing.assert_array_equal(fast.people.location, plain.people.location)
+    assert fast.tally[t.DEPARTURES_RUSSIA] > 0
+    assert fast.tally[t.STAYERS_EMPLOYED] == employed and fast.tally[t.STAYERS_JOBLESS] == jobless
