@@ -32,7 +32,7 @@ class Parser(argparse.ArgumentParser):
         raise InputError(f"{self.prog}: {message}")
 
 
-def _number(convert, expected: str, accept, requirement: str):
+def number_type(convert, expected: str, accept, requirement: str):
     """An argparse type: ``convert(text)``, refused unless ``accept(value)``; errors read ``expected`` or
     ``requirement`` followed by what was given."""
     def parse(text: str):
@@ -48,9 +48,9 @@ def _number(convert, expected: str, accept, requirement: str):
     return parse
 
 
-positive_int = _number(int, "a whole number", lambda v: v >= 1, "must be at least 1")
-non_negative_int = _number(int, "a whole number", lambda v: v >= 0, "must be 0 or more")
-positive_float = _number(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
+positive_int = number_type(int, "a whole number", lambda v: v >= 1, "must be at least 1")
+non_negative_int = number_type(int, "a whole number", lambda v: v >= 0, "must be 0 or more")
+positive_float = number_type(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
 
 
 def dask_address(text: str) -> str:

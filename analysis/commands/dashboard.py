@@ -5,22 +5,13 @@ import os
 import socket
 from pathlib import Path
 
-from analysis.cli import InputError
+from analysis.cli import InputError, number_type
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def port_number(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 1..65535, got {value}")
-    return value
+port_number = number_type(int, "a port number", lambda v: 1 <= v <= 65535, "must be 1..65535")
 
 
 def register(subparsers):

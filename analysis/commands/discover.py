@@ -9,20 +9,14 @@ a range, 2 replicates per design point at 1:100 scale, seed 1.
 import argparse
 import textwrap
 
-from analysis.cli import InputError, positive_int
+from analysis.cli import InputError, number_type, positive_int
 from analysis.commands.sweep import add_run_flags, check_common, check_cost, parse_factors, parse_params, render
 
 DEFAULT_REPLICATES = 2
 
 
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text}")
-    return value
+_share = number_type(float, "a number between 0 and 1", lambda v: 0 < v < 1,
+                     "must be between 0 and 1 (exclusive)")
 
 
 def _scalar_list() -> str:
