@@ -23,6 +23,7 @@ from sim import conditions, parameters, population
 from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms import (
+    bans,
     demography,
     departures,
     earnings,
@@ -38,7 +39,7 @@ from sim.mechanisms import (
     remittances,
     returns,
 )
-from sim.population import GONE, HOME, RUSSIA
+from sim.population import GONE, HOME, KAZAKHSTAN, RUSSIA
 
 
 # The population's columns, the households' columns and the parameters, as numba structrefs over the same arrays and
@@ -121,6 +122,8 @@ class MigrantWorker(mesa.Agent):
             self.keep_or_change_status(v, c, tally)
             if self.face_enforcement(v, month, tally):
                 return
+        elif self.location == KAZAKHSTAN and self.face_kazakh_enforcement(v, month, tally):
+            return
         self.remit(v, tally)
         if self.consider_return(v, c, in_russia, month, tally):
             return
@@ -148,6 +151,12 @@ class MigrantWorker(mesa.Agent):
         returns True if deported."""
         e = self.model.engine
         return call(enforcement.update, e.people_ref, e.households_ref, self.slot, e.params_ref, month, e.keys, tally)
+
+    def face_kazakh_enforcement(self, v, month, tally) -> bool:
+        """In Kazakhstan, the migrant may be expelled home, by ``enforcement``; returns True if expelled."""
+        e = self.model.engine
+        return call(enforcement.update_kazakhstan, e.people_ref, e.households_ref, self.slot, e.params_ref, month,
+                    e.keys, tally)
 
     def remit(self, v, tally):
         """A share of the net goes home when the migrant gets round to sending it, by ``remittances``."""
@@ -257,6 +266,8 @@ class ReferenceEngine:
                 agent.remove()
         for agent in home_now:
             agent.consider_leaving(v, c, month, tally)
+        if v.ban_amnesty_share > 0:  # an amnesty lifts bans after the month's departures
+            call(bans.amnesty, self.people_ref, self.params_ref, 0, len(self.by_slot), month, self.keys, tally)
 
         market = home_labour_market.monthly_terms(c.capacity, tally, v, c.region_wage_usd)
         home_earnings = sum(self.by_slot[i].work_at_home(market, month)

@@ -5,7 +5,7 @@ import pytest
 
 from sim import tally as t
 from sim.mechanisms import enforcement
-from sim.population import HOME, RUSSIA
+from sim.population import HOME, KAZAKHSTAN, NO_MONTH, RUSSIA
 
 
 def run(w):
@@ -47,3 +47,16 @@ def test_the_deportation_risk_a_newcomer_expects():
 
     v = SimpleNamespace(raid_intensity=0.1, expulsion_given_irregular=0.2, register_expulsion_prob=0.05)
     assert enforcement.deportation_risk_pct(v, 0.5, 0.4) == pytest.approx(100 * 0.5 * (0.02 + 0.02))
+
+
+def test_kazakhstan_expels_at_its_own_rate_without_a_russian_ban(world, within):
+    w = world(40_000, location=KAZAKHSTAN, kazakhstan_expulsion_prob=0.05, deportation_savings_loss=0.5)
+    p = w.people
+    p.savings_usd[:] = 100.0
+    expelled = np.array([enforcement.update_kazakhstan(p, w.households, i, w.v, w.month, w.keys, w.tally)
+                         for i in range(w.n)])
+    assert within(expelled.mean(), 0.05, w.n)
+    assert w.tally[t.EXPULSIONS_KAZAKHSTAN] == expelled.sum() and w.tally[t.DEPORTATIONS] == 0
+    assert (p.location[expelled] == HOME).all() and (p.location[~expelled] == KAZAKHSTAN).all()
+    assert p.deported[expelled].all() and (p.ban_until == NO_MONTH).all()
+    assert w.households.earnings_usd[0] == pytest.approx(50.0 * expelled.sum(), rel=1e-5)

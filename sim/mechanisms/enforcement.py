@@ -6,6 +6,9 @@ who is checked is expelled with chance ``expulsion_given_irregular``; otherwise 
 bribe. Independently, a person on the register is expelled with chance ``register_expulsion_prob``. Expulsion
 means deportation home, loss of part of one's savings and a re-entry ban of ``entry_ban_months`` (Federal Law
 114-FZ art. 27).
+
+Kazakhstan enforces too, far more lightly: a migrant there is expelled home with chance
+``kazakhstan_expulsion_prob`` a month, losing part of their savings like a deportee from Russia, with no Russian ban.
 """
 
 from numba import njit
@@ -53,3 +56,14 @@ def update(people, households, i, v, month, keys, tally):
         people.grievance[i] = aggrieve(people.grievance[i], v.grievance_deportation)
         arrive_home(people, households, i, month, True, 1.0 - v.deportation_savings_loss)
     return expel
+
+
+@njit(cache=True, inline="always")
+def update_kazakhstan(people, households, i, v, month, keys, tally):
+    """For a person in Kazakhstan; returns True if the person was expelled."""
+    if rs.uniform(keys[rs.EXPULSION_KAZAKHSTAN], i) >= v.kazakhstan_expulsion_prob:
+        return False
+    tally[t.EXPULSIONS_KAZAKHSTAN] += 1
+    people.grievance[i] = aggrieve(people.grievance[i], v.grievance_deportation)
+    arrive_home(people, households, i, month, True, 1.0 - v.deportation_savings_loss)
+    return True
