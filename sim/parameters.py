@@ -44,10 +44,12 @@ PROB = {"minimum": 0.0, "maximum": 1.0}
 
 PARAMETERS: tuple[Parameter, ...] = (
     # ---------------------------------------------------------------- policy levers (Russia and the corridor)
-    _p("raid_intensity", default=0.03, unit="probability/month", low=0.01, high=0.15, group="lever", lever=True, **PROB,
+    _p("raid_intensity", default=0.012, unit="probability/month", low=0.005, high=0.15, group="lever", lever=True,
+       **PROB,
        description="Monthly chance that a migrant in Russia is checked by police",
-       source="assumed, see range; with expulsion_given_irregular it gives ~11k (2023) to ~34k (2024, H1 x2) "
-              f"deportations of Tajiks a year ({SHARED})"),
+       source="sized to the enforcement record: with expulsion_given_irregular it gives ~11k deportations of "
+              f"Tajiks in 2023 in the history run ({SHARED}); a policy input, so 2023 deportations are not a "
+              "validation check"),
     _p("expulsion_given_irregular", default=0.15, unit="probability", low=0.05, high=0.4, group="lever", lever=True,
        **PROB,
        description="Chance that a check of an irregular migrant ends in detention and expulsion",
