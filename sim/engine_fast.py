@@ -61,7 +61,7 @@ def abroad_pass(people, hh, v, rows, c, return_bounds, month, keys, tally):
                 returns.consider(people, hh, i, v, return_terms, in_russia, month, keys, tally):
             continue
         if in_russia:
-            naturalisation.update(people, i, v, keys, tally)
+            naturalisation.update(people, hh, i, v, keys, tally)
 
 
 @njit(**PASS)
@@ -169,6 +169,7 @@ class FastEngine:
 
         scratch = self.scratch
         abroad_pass(people, hh, v, self.abroad_rows, c, returns.upper_bounds(c.returns), month, keys, tally)
+        naturalisation.diaspora_transfers(hh, v, tally)
         departure_pass(people, hh, v, n, c.departure, month, int(v.returnee_rest_months), keys, tally, scratch.rows,
                        scratch.contact_at, scratch.departed)
         if v.ban_amnesty_share > 0:

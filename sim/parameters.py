@@ -115,6 +115,15 @@ PARAMETERS: tuple[Parameter, ...] = (
                    "stock",
        source="assumed, see range: 2x the pre-2020 0.002 after Federal Law 134-FZ (2020-07) simplified citizenship "
               f"for CIS nationals; Russian citizenship granted to Tajiks: 29k (2017) to 104k (2021) a year ({SHARED})"),
+    _p("naturalised_remit_share", default=0.3, unit="share of last net earnings", low=0.0, high=0.6,
+       group="remittance", **PROB,
+       description="Monthly transfer home of a newly naturalised migrant, as a share of their last net earnings",
+       source="assumed, see range; below the ~0.6-0.75 a migrant sends: the naturalised settle and bring family"),
+    _p("naturalised_remit_decay", default=0.02, unit="share/month", low=0.005, high=0.05, group="remittance",
+       **PROB,
+       description="Monthly decline of the transfers home of the naturalised",
+       source="assumed, see range (half-life ~3 years); remittances decline with time abroad and family "
+              "reunification (the remittance-decay hypothesis, e.g. Lucas & Stark 1985, J. Polit. Econ. 93:901)"),
     _p("kazakhstan_capacity", default=40000, unit="persons", low=10000, high=150000, group="lever", lever=True,
        maximum=5_000_000,
        description="How many Tajik migrants Kazakhstan's labour market absorbs",
@@ -187,6 +196,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("fee_regularise_coef", default=2.0, unit="per unit fee/wage", low=0.0, high=6.0, group="abroad", maximum=50.0,
        description="How strongly the fee-to-wage ratio deters regularisation",
        source="assumed, see range"),
+    _p("status_enforcement_coef", default=0.5, unit="per % monthly expulsion risk", low=0.0, high=2.0,
+       group="abroad", maximum=50.0,
+       description="How much more an irregular migrant regularises, and the less an employed documented one lets "
+                   "status lapse, per percentage point of the monthly chance that a check expels the irregular",
+       source="assumed, see range; status protects from expulsion (Federal Law 115-FZ; RUSI, Elshimi et al. 2018)"),
     _p("extortion_prob", default=0.3, unit="probability", low=0.1, high=0.6, group="abroad", **PROB,
        description="Chance that a check not ending in expulsion costs a fine or a bribe",
        source="assumed, see range; RUSI interviews (Elshimi et al. 2018)"),

@@ -172,7 +172,7 @@ class MigrantWorker(mesa.Agent):
     def consider_naturalising(self, v, tally):
         """A documented migrant long in Russia may take citizenship and leave the model, by ``naturalisation``."""
         e = self.model.engine
-        call(naturalisation.update, e.people_ref, self.slot, e.params_ref, e.keys, tally)
+        call(naturalisation.update, e.people_ref, e.households_ref, self.slot, e.params_ref, e.keys, tally)
 
     # ------------------------------------------------------------------ step 5
     def consider_leaving(self, v, c, month, tally):
@@ -264,6 +264,7 @@ class ReferenceEngine:
             agent.work_abroad(v, c, month, tally)
             if agent.location == GONE:
                 agent.remove()
+        call(naturalisation.diaspora_transfers, self.households_ref, self.params_ref, tally)
         for agent in home_now:
             agent.consider_leaving(v, c, month, tally)
         if v.ban_amnesty_share > 0:  # an amnesty lifts bans after the month's departures
