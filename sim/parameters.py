@@ -44,7 +44,7 @@ PROB = {"minimum": 0.0, "maximum": 1.0}
 
 PARAMETERS: tuple[Parameter, ...] = (
     # ---------------------------------------------------------------- policy levers (Russia and the corridor)
-    _p("raid_intensity", default=0.012, unit="probability/month", low=0.005, high=0.15, group="lever", lever=True,
+    _p("raid_intensity", default=0.012, unit="probability/month", low=0.01, high=0.15, group="lever", lever=True,
        **PROB,
        description="Monthly chance that a migrant in Russia is checked by police",
        source="sized to the enforcement record: with expulsion_given_irregular it gives ~11k deportations of "
