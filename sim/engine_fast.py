@@ -169,7 +169,7 @@ class FastEngine:
 
         scratch = self.scratch
         abroad_pass(people, hh, v, self.abroad_rows, c, returns.upper_bounds(c.returns), month, keys, tally)
-        naturalisation.diaspora_transfers(hh, v, tally)
+        naturalisation.diaspora_transfers(hh, v, keys, tally)
         departure_pass(people, hh, v, n, c.departure, month, int(v.returnee_rest_months), keys, tally, scratch.rows,
                        scratch.contact_at, scratch.departed)
         if v.ban_amnesty_share > 0:

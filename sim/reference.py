@@ -264,7 +264,7 @@ class ReferenceEngine:
             agent.work_abroad(v, c, month, tally)
             if agent.location == GONE:
                 agent.remove()
-        call(naturalisation.diaspora_transfers, self.households_ref, self.params_ref, tally)
+        call(naturalisation.diaspora_transfers, self.households_ref, self.params_ref, self.keys, tally)
         for agent in home_now:
             agent.consider_leaving(v, c, month, tally)
         if v.ban_amnesty_share > 0:  # an amnesty lifts bans after the month's departures

@@ -29,7 +29,7 @@ def test_the_eligible_naturalise_at_the_declared_rate_and_leave(world, within):
 
 def test_the_naturalised_keep_remitting_at_a_declining_rate(world):
     w = world(10, households=2, location=RUSSIA, naturalisation_rate=1.0, naturalised_remit_share=0.4,
-              naturalised_remit_decay=0.1)
+              naturalised_remit_decay=0.1, remit_send_prob=1.0)
     p = w.people
     p.documented[:] = True
     p.experience_months[:] = naturalisation.ELIGIBLE_AFTER_MONTHS
@@ -44,7 +44,17 @@ def test_the_naturalised_keep_remitting_at_a_declining_rate(world):
     for _ in range(3):
         hh.remittances_usd[:] = 0
         before = w.tally[t.REMITTANCES_FORMAL_USD]
-        naturalisation.diaspora_transfers(hh, w.v, w.tally)
+        naturalisation.diaspora_transfers(hh, w.v, w.keys, w.tally)
         sent.append(hh.remittances_usd.sum())
         assert w.tally[t.REMITTANCES_FORMAL_USD] - before == pytest.approx(sent[-1])
     assert sent == pytest.approx([1800.0, 1800.0 * 0.9, 1800.0 * 0.81], rel=1e-6)
+
+
+def test_the_naturalised_send_as_often_as_migrants_and_keep_the_expected_flow(world, within):
+    w = world(1, households=40_000, remit_send_prob=0.25, naturalised_remit_decay=0.0)
+    hh = w.households
+    hh.naturalised_remit_usd[:] = 100.0
+    naturalisation.diaspora_transfers(hh, w.v, w.keys, w.tally)
+    received = hh.remittances_usd > 0
+    assert within(received.mean(), 0.25, hh.remittances_usd.size)
+    assert (hh.remittances_usd[received] == pytest.approx(400.0)) and (hh.naturalised_remit_usd == 100.0).all()

@@ -5,7 +5,8 @@ Tajiks a year did so.
 The naturalised keep sending money home, at a declining rate: on naturalising, a share
 ``naturalised_remit_share`` of the month's net earnings becomes a monthly transfer to the household, which falls by
 ``naturalised_remit_decay`` a month as ties loosen and families join them (the remittance-decay hypothesis). It goes
-through formal channels: citizens have bank accounts.
+through formal channels (citizens have bank accounts) and, like a migrant's, is sent in a given month with chance
+``remit_send_prob``, in amounts that keep the expected flow (a household's draw, on its own random stream).
 """
 
 from numba import njit
@@ -38,14 +39,16 @@ def update(people, households, i, v, keys, tally):
 
 
 @njit(cache=True)
-def diaspora_transfers(households, v, tally):
+def diaspora_transfers(households, v, keys, tally):
     """This month's transfers from the naturalised to their households (formal), then their decline."""
     sent = 0.0
     keep = 1.0 - v.naturalised_remit_decay
+    key = keys[rs.DIASPORA_SEND]
     for h in range(households.naturalised_remit_usd.shape[0]):
         amount = households.naturalised_remit_usd[h]
         if amount > 0.0:
-            households.remittances_usd[h] += amount
-            sent += amount
+            if rs.uniform(key, h) < v.remit_send_prob:
+                households.remittances_usd[h] += amount / v.remit_send_prob
+                sent += amount / v.remit_send_prob
             households.naturalised_remit_usd[h] = amount * keep
     tally[t.REMITTANCES_FORMAL_USD] += sent
