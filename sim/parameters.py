@@ -196,6 +196,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("fee_regularise_coef", default=2.0, unit="per unit fee/wage", low=0.0, high=6.0, group="abroad", maximum=50.0,
        description="How strongly the fee-to-wage ratio deters regularisation",
        source="assumed, see range"),
+    _p("documented_check_share", default=0.5, unit="share", low=0.2, high=1.0, group="abroad", **PROB,
+       description="Chance of a police check for a documented migrant, relative to an irregular one",
+       source="assumed, see range; checks and extortion fall most on those without papers (RUSI, Elshimi et al. "
+              "2018)"),
     _p("status_enforcement_coef", default=0.5, unit="per % monthly expulsion risk", low=0.0, high=2.0,
        group="abroad", maximum=50.0,
        description="How much more an irregular migrant regularises, and the less an employed documented one lets "
