@@ -16,6 +16,7 @@ from sim import conditions, population
 from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms import (
+    bans,
     demography,
     departures,
     earnings,
@@ -31,7 +32,7 @@ from sim.mechanisms import (
     remittances,
     returns,
 )
-from sim.population import GONE, HOME, RUSSIA
+from sim.population import GONE, HOME, KAZAKHSTAN, RUSSIA
 
 # The passes allocate nothing, so they run without Numba's reference counting: with it, every call into a
 # mechanism's per-person update increfs and decrefs each array of the population (about 200 ns a call, measured).
@@ -52,13 +53,15 @@ def abroad_pass(people, hh, v, rows, c, return_bounds, month, keys, tally):
             legal_status.update(people, i, v, fee_to_wage, keys, tally)
             if enforcement.update(people, hh, i, v, month, keys, tally):
                 continue
+        elif where == KAZAKHSTAN and enforcement.update_kazakhstan(people, hh, i, v, month, keys, tally):
+            continue
         remittances.update(people, hh, i, v, keys, tally)
         # Shortcut: whoever draws above a bound on their return hazard stays, without paying for its exponential.
         if not returns.surely_stays(people, i, v, in_russia, return_bounds, keys) and \
                 returns.consider(people, hh, i, v, return_terms, in_russia, month, keys, tally):
             continue
         if in_russia:
-            naturalisation.update(people, i, v, keys, tally)
+            naturalisation.update(people, hh, i, v, keys, tally)
 
 
 @njit(**PASS)
@@ -166,8 +169,11 @@ class FastEngine:
 
         scratch = self.scratch
         abroad_pass(people, hh, v, self.abroad_rows, c, returns.upper_bounds(c.returns), month, keys, tally)
+        naturalisation.diaspora_transfers(hh, v, keys, tally)
         departure_pass(people, hh, v, n, c.departure, month, int(v.returnee_rest_months), keys, tally, scratch.rows,
                        scratch.contact_at, scratch.departed)
+        if v.ban_amnesty_share > 0:
+            bans.amnesty(people, v, 0, n, month, keys, tally)
 
         market = home_labour_market.monthly_terms(c.capacity, tally, v, c.region_wage_usd)
         if self.contact_lists is None or month % 12 == 0:

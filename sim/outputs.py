@@ -61,6 +61,11 @@ OUTPUTS: tuple[Output, ...] = (
                                             "whose income fell"),
     Output("at_risk_per_100k", "per 100,000", "People in either risk condition per 100,000 of the population"),
     Output("mean_grievance", "index 0-1", "Mean grievance of the population"),
+    # Where people go instead of Russia, and the bans.
+    Output("departures_kazakhstan", "persons/month", "Departures to Kazakhstan"),
+    Output("departures_other", "persons/month", "Departures to other destinations"),
+    Output("expulsions_kazakhstan", "persons/month", "Expulsions from Kazakhstan"),
+    Output("bans_lifted", "persons/month", "Russian entry bans lifted early by an amnesty"),
 )
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 BY_NAME = {o.name: o for o in OUTPUTS}
@@ -124,4 +129,8 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "risk_home_idleness": raw["home_idleness"] * s,
         "at_risk_per_100k": 1e5 * _rate(raw["abroad_precarity"] + raw["home_idleness"], raw["population"]),
         "mean_grievance": _rate(raw["grievance_total"], raw["population"]),
+        "departures_kazakhstan": raw["departures_kazakhstan"] * s,
+        "departures_other": raw["departures_other"] * s,
+        "expulsions_kazakhstan": raw["expulsions_kazakhstan"] * s,
+        "bans_lifted": raw["bans_lifted"] * s,
     }

@@ -44,10 +44,12 @@ PROB = {"minimum": 0.0, "maximum": 1.0}
 
 PARAMETERS: tuple[Parameter, ...] = (
     # ---------------------------------------------------------------- policy levers (Russia and the corridor)
-    _p("raid_intensity", default=0.03, unit="probability/month", low=0.01, high=0.15, group="lever", lever=True, **PROB,
+    _p("raid_intensity", default=0.012, unit="probability/month", low=0.01, high=0.15, group="lever", lever=True,
+       **PROB,
        description="Monthly chance that a migrant in Russia is checked by police",
-       source="assumed, see range; with expulsion_given_irregular it gives ~11k (2023) to ~34k (2024, H1 x2) "
-              f"deportations of Tajiks a year ({SHARED})"),
+       source="sized to the enforcement record: with expulsion_given_irregular it gives ~11k deportations of "
+              f"Tajiks in 2023 in the history run ({SHARED}); a policy input, so 2023 deportations are not a "
+              "validation check"),
     _p("expulsion_given_irregular", default=0.15, unit="probability", low=0.05, high=0.4, group="lever", lever=True,
        **PROB,
        description="Chance that a check of an irregular migrant ends in detention and expulsion",
@@ -107,17 +109,43 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("informal_channel_push", default=0.0, unit="share", low=0.0, high=0.5, group="lever", lever=True, **PROB,
        description="Extra share of transfers pushed into informal channels by restrictions",
        source=f"assumed, see range; channel restrictions and card-to-card transfers ({SHARED})"),
-    _p("naturalisation_rate", default=0.002, unit="probability/month", low=0.0, high=0.01, group="lever", lever=True,
+    _p("naturalisation_rate", default=0.004, unit="probability/month", low=0.0, high=0.012, group="lever", lever=True,
        **PROB,
        description="Monthly chance that a documented migrant with 3+ years in Russia naturalises and leaves the "
                    "stock",
-       source="assumed, see range; Russian citizenship granted to Tajiks: 29k (2017) to 104k (2021) a year "
-              f"({SHARED})"),
+       source="assumed, see range: 2x the pre-2020 0.002 after Federal Law 134-FZ (2020-07) simplified citizenship "
+              f"for CIS nationals; Russian citizenship granted to Tajiks: 29k (2017) to 104k (2021) a year ({SHARED})"),
+    _p("naturalised_remit_share", default=0.3, unit="share of last net earnings", low=0.0, high=0.6,
+       group="remittance", **PROB,
+       description="Monthly transfer home of a newly naturalised migrant, as a share of their last net earnings",
+       source="assumed, see range; below the ~0.6-0.75 a migrant sends: the naturalised settle and bring family"),
+    _p("naturalised_remit_decay", default=0.02, unit="share/month", low=0.005, high=0.05, group="remittance",
+       **PROB,
+       description="Monthly decline of the transfers home of the naturalised",
+       source="assumed, see range (half-life ~3 years); remittances decline with time abroad and family "
+              "reunification (the remittance-decay hypothesis, e.g. Lucas & Stark 1985, J. Polit. Econ. 93:901)"),
     _p("kazakhstan_capacity", default=40000, unit="persons", low=10000, high=150000, group="lever", lever=True,
        maximum=5_000_000,
        description="How many Tajik migrants Kazakhstan's labour market absorbs",
        source="assumed, see range; 12,400 Tajik migrants in Kazakhstan (2016); Kazakhstan 3-5% of intentions "
               f"({SHARED})"),
+    _p("kzt_per_usd", default=512.0, unit="KZT per USD", low=420, high=650, group="lever", lever=True, minimum=1.0,
+       maximum=10_000.0,
+       description="Exchange rate used to convert tenge earnings in Kazakhstan",
+       source="2025 annual average, National Bank of Kazakhstan (analysis/data/kazakhstan_annual.csv)"),
+    _p("kazakhstan_wage_kzt", default=230_000, unit="KZT/month", low=150_000, high=330_000, group="lever",
+       lever=True, maximum=10_000_000,
+       description="Gross monthly migrant wage in Kazakhstan",
+       source="assumed, see range: 0.53 x the 2025 Kazakh average wage (analysis/data/kazakhstan_annual.csv), i.e. "
+              "~450 USD, below Russia's construction wage ($810, World Bank 2024, facts.md)"),
+    _p("kazakhstan_expulsion_prob", default=0.002, unit="probability/month", low=0.0, high=0.02, group="lever",
+       lever=True, **PROB,
+       description="Monthly chance that a migrant in Kazakhstan is expelled (Kazakhstan's own enforcement)",
+       source="assumed, see range; no count of Tajiks expelled from Kazakhstan was found; Kazakhstan admits CIS "
+              "citizens visa-free and sells work permits, so its enforcement is taken as far lighter than Russia's"),
+    _p("ban_amnesty_share", default=0.0, unit="share/month", low=0.0, high=1.0, group="lever", lever=True, **PROB,
+       description="Share of Russian entry bans in force lifted this month (an amnesty; use a one-month shock)",
+       source=f"policy input; the 2016 partial amnesty left 151k of ~400k bans ({SHARED}, {TIMELINE})"),
     _p("other_capacity", default=25000, unit="persons", low=5000, high=100000, group="lever", lever=True,
        maximum=5_000_000,
        description="Places open in other destinations (UK seasonal, South Korea, Gulf)",
@@ -168,6 +196,15 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("fee_regularise_coef", default=2.0, unit="per unit fee/wage", low=0.0, high=6.0, group="abroad", maximum=50.0,
        description="How strongly the fee-to-wage ratio deters regularisation",
        source="assumed, see range"),
+    _p("documented_check_share", default=0.5, unit="share", low=0.2, high=1.0, group="abroad", **PROB,
+       description="Chance of a police check for a documented migrant, relative to an irregular one",
+       source="assumed, see range; checks and extortion fall most on those without papers (RUSI, Elshimi et al. "
+              "2018)"),
+    _p("status_enforcement_coef", default=0.5, unit="per % monthly expulsion risk", low=0.0, high=2.0,
+       group="abroad", maximum=50.0,
+       description="How much more an irregular migrant regularises, and the less an employed documented one lets "
+                   "status lapse, per percentage point of the monthly chance that a check expels the irregular",
+       source="assumed, see range; status protects from expulsion (Federal Law 115-FZ; RUSI, Elshimi et al. 2018)"),
     _p("extortion_prob", default=0.3, unit="probability", low=0.1, high=0.6, group="abroad", **PROB,
        description="Chance that a check not ending in expulsion costs a fine or a bribe",
        source="assumed, see range; RUSI interviews (Elshimi et al. 2018)"),
@@ -180,9 +217,6 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("deportation_savings_loss", default=0.5, unit="share", low=0.0, high=1.0, group="abroad", **PROB,
        description="Share of savings and unsent money lost on deportation",
        source="assumed, see range"),
-    _p("kazakhstan_wage_usd", default=450, unit="USD/month", low=300, high=700, group="abroad", maximum=100_000,
-       description="Gross monthly migrant wage in Kazakhstan",
-       source="assumed, see range; Kazakh construction wages are below Russia's"),
     _p("other_wage_usd", default=1600, unit="USD/month", low=1000, high=2500, group="abroad", maximum=100_000,
        description="Gross monthly migrant wage in other destinations",
        source="assumed, see range; UK seasonal minimum wage and Korean EPS wages"),
@@ -247,6 +281,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        maximum=100.0,
        description="Odds ratio of returning once on the controlled-persons register",
        source="assumed, see range"),
+    _p("return_ban_risk_coef", default=4.0, unit="log-odds per unit ban probability", low=0.0, high=10.0,
+       group="return", maximum=100.0,
+       description="Deterrent on an irregular migrant's return from the chance of a ban in absentia on leaving "
+                   "(lock-in)",
+       source="assumed, see range; irregular migrants stay rather than risk a re-entry ban (IOM 2014 on the ban "
+              f"lists, {SHARED})"),
     # ---------------------------------------------------------------- departures (random utility)
     _p("departure_asc_russia", default=-4.0, unit="utility", low=-6.5, high=-2.5, group="departure", minimum=-30.0,
        maximum=30.0,
@@ -260,6 +300,11 @@ PARAMETERS: tuple[Parameter, ...] = (
        maximum=30.0,
        description="Alternative-specific constant of going to other destinations",
        source="assumed, see range"),
+    _p("departure_nest_scale", default=0.5, unit="dissimilarity 0-1", low=0.3, high=1.0, group="departure",
+       minimum=0.05, maximum=1.0,
+       description="Nested logit scale of the 'go abroad' nest: 1 is a plain logit, lower values make the "
+                   "destinations closer substitutes for one another than for staying at home",
+       source="assumed, see range; must lie in (0, 1] for a random-utility model (McFadden 1978)"),
     _p("departure_earnings_coef", default=0.25, unit="utility per 100 USD/month", low=0.05, high=0.6, group="departure",
        maximum=10.0,
        description="Weight on the expected monthly net earnings gap abroad minus at home (Klabunde 2014)",

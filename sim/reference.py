@@ -23,6 +23,7 @@ from sim import conditions, parameters, population
 from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms import (
+    bans,
     demography,
     departures,
     earnings,
@@ -38,7 +39,7 @@ from sim.mechanisms import (
     remittances,
     returns,
 )
-from sim.population import GONE, HOME, RUSSIA
+from sim.population import GONE, HOME, KAZAKHSTAN, RUSSIA
 
 
 # The population's columns, the households' columns and the parameters, as numba structrefs over the same arrays and
@@ -121,6 +122,8 @@ class MigrantWorker(mesa.Agent):
             self.keep_or_change_status(v, c, tally)
             if self.face_enforcement(v, month, tally):
                 return
+        elif self.location == KAZAKHSTAN and self.face_kazakh_enforcement(v, month, tally):
+            return
         self.remit(v, tally)
         if self.consider_return(v, c, in_russia, month, tally):
             return
@@ -149,6 +152,12 @@ class MigrantWorker(mesa.Agent):
         e = self.model.engine
         return call(enforcement.update, e.people_ref, e.households_ref, self.slot, e.params_ref, month, e.keys, tally)
 
+    def face_kazakh_enforcement(self, v, month, tally) -> bool:
+        """In Kazakhstan, the migrant may be expelled home, by ``enforcement``; returns True if expelled."""
+        e = self.model.engine
+        return call(enforcement.update_kazakhstan, e.people_ref, e.households_ref, self.slot, e.params_ref, month,
+                    e.keys, tally)
+
     def remit(self, v, tally):
         """A share of the net goes home when the migrant gets round to sending it, by ``remittances``."""
         e = self.model.engine
@@ -163,7 +172,7 @@ class MigrantWorker(mesa.Agent):
     def consider_naturalising(self, v, tally):
         """A documented migrant long in Russia may take citizenship and leave the model, by ``naturalisation``."""
         e = self.model.engine
-        call(naturalisation.update, e.people_ref, self.slot, e.params_ref, e.keys, tally)
+        call(naturalisation.update, e.people_ref, e.households_ref, self.slot, e.params_ref, e.keys, tally)
 
     # ------------------------------------------------------------------ step 5
     def consider_leaving(self, v, c, month, tally):
@@ -255,8 +264,11 @@ class ReferenceEngine:
             agent.work_abroad(v, c, month, tally)
             if agent.location == GONE:
                 agent.remove()
+        call(naturalisation.diaspora_transfers, self.households_ref, self.params_ref, self.keys, tally)
         for agent in home_now:
             agent.consider_leaving(v, c, month, tally)
+        if v.ban_amnesty_share > 0:  # an amnesty lifts bans after the month's departures
+            call(bans.amnesty, self.people_ref, self.params_ref, 0, len(self.by_slot), month, self.keys, tally)
 
         market = home_labour_market.monthly_terms(c.capacity, tally, v, c.region_wage_usd)
         home_earnings = sum(self.by_slot[i].work_at_home(market, month)

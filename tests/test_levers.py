@@ -51,6 +51,10 @@ DIRECTIONS = [
     ("kazakhstan_capacity", 10000, 150000, horizon, "migrants_abroad_kazakhstan", +1),
     ("other_capacity", 5000, 100000, horizon, "migrants_abroad_other", +1),
     ("border_open", 0.2, 1.0, total, "departures", +1),
+    ("kzt_per_usd", 400, 650, total, "departures_kazakhstan", -1),
+    ("kazakhstan_wage_kzt", 150_000, 330_000, total, "departures_kazakhstan", +1),
+    ("kazakhstan_expulsion_prob", 0.0, 0.02, total, "expulsions_kazakhstan", +1),
+    ("ban_amnesty_share", 0.0, 0.5, horizon, "banned_stock", -1),
 ]
 
 

@@ -26,17 +26,55 @@ def test_choice_frequencies_match_the_logit_shares(world, within):
     assert within(np.mean(choices == HOME), 1.0 / total, n)
 
 
-def test_a_person_decides_with_the_logit_shares_of_their_utilities(world, within):
+def nested_shares(weights, nest_scale):
+    """P(d) of the nested logit, written out: G / (1 + G) x w_d^(1/lambda) / sum_k w_k^(1/lambda)."""
+    z = np.asarray(weights) ** (1 / nest_scale)
+    g = z.sum() ** nest_scale
+    return g / (1 + g) * z / z.sum()
+
+
+@pytest.mark.parametrize("nest_scale", [1.0, 0.5, 0.3])
+def test_a_person_decides_with_the_nested_logit_shares_of_their_utilities(world, within, nest_scale):
     w = world(30_000, entry_screening=0.0, departure_age_coef=0.0, departure_female_coef=0.0,
-              departure_experience_coef=0.0, departure_need_coef=0.0)
+              departure_experience_coef=0.0, departure_need_coef=0.0, departure_nest_scale=nest_scale)
     w.people.contacts[:] = 0  # everyone's contacts are person 0, at home
     terms = terms_for(w.v)
     left = [departures.consider(w.people, w.households, i, w.v, terms, w.month, w.keys, w.tally) for i in range(1, w.n)]
     where = w.people.location[1:]
-    weights = np.exp([-3.0, -3.5, -4.0]) * terms.network[0]
-    for code, weight in zip((RUSSIA, KAZAKHSTAN, OTHER), weights, strict=True):
-        assert within(np.mean(where == code), weight / (1 + weights.sum()), w.n - 1)
+    shares = nested_shares(np.exp([-3.0, -3.5, -4.0]) * terms.network[0], nest_scale)
+    for code, share in zip((RUSSIA, KAZAKHSTAN, OTHER), shares, strict=True):
+        assert within(np.mean(where == code), share, w.n - 1)
     assert sum(left) == w.tally[t.DEPARTURES_RUSSIA:t.DEPARTURES_OTHER + 1].sum() == np.sum(where != HOME)
+
+
+def test_the_nest_reduces_to_the_plain_logit_at_one_and_otherwise_diverts_from_russia():
+    weights = (0.3, 0.02, 0.01)
+    assert departures.nested(*weights, 1.0) == weights
+    nested = departures.nested(*weights, 0.5)
+    assert sum(nested) == pytest.approx(np.sqrt(0.09 + 0.0004 + 0.0001))  # adds up to G
+    assert nested == pytest.approx(tuple(nested_shares(weights, 0.5) * (1 + sum(nested))))
+    # Cut Russia's weight by 90 %: the share of those no longer going to Russia who go elsewhere instead is
+    # 2.9 % with the plain logit and 5.6 % in the nest (lambda = 0.5), where Kazakhstan's chance grows tenfold.
+    deterred = (0.03, 0.02, 0.01)
+    diverted = {}
+    for scale in (1.0, 0.5):
+        before, after = nested_shares(weights, scale), nested_shares(deterred, scale)
+        diverted[scale] = (after[1:] - before[1:]).sum() / (before[0] - after[0])
+        assert after[1] / before[1] == pytest.approx(1.255 if scale == 1.0 else 10.08, rel=1e-3)
+    assert diverted[1.0] == pytest.approx(0.029, abs=5e-4) and diverted[0.5] == pytest.approx(0.056, abs=5e-4)
+    assert departures.nested(0.0, 0.0, 0.0, 0.5) == (0.0, 0.0, 0.0)
+
+
+def test_the_border_scales_going_abroad_and_room_scales_each_destination(world):
+    w = world(1, departure_nest_scale=0.5, border_open=0.5)
+    utilities = np.zeros((4, SKILL_WAGE.size, 1, 2))
+    open_share = np.array([0.0, 0.5, 0.5 * 0.25, 0.0])  # Kazakhstan has a quarter of its room left
+    weights = departures.choice_weights(utilities, open_share, 0.5, 0.5)[:, 0, 0, 0]
+    assert weights[RUSSIA] ** 2 / 0.5 ** 2 == pytest.approx(1.0)
+    assert (weights[KAZAKHSTAN] / 0.5) ** 2 == pytest.approx(0.25)  # w^(1/lambda) carries the room once
+    assert departures.nest_weight(weights[1:, None], 0.5)[0] == pytest.approx(0.5 * np.sqrt(1.25))
+    terms = departures.monthly_terms(w.v, utilities, open_share, 0.7)
+    assert terms.all_weights[0, 0, 0] >= departures.nest_weight(weights[1:, None], 0.5)[0]
 
 
 def test_contacts_abroad_pull_by_the_network_coefficient(world):

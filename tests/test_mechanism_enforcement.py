@@ -5,7 +5,7 @@ import pytest
 
 from sim import tally as t
 from sim.mechanisms import enforcement
-from sim.population import HOME, RUSSIA
+from sim.population import HOME, KAZAKHSTAN, NO_MONTH, RUSSIA
 
 
 def run(w):
@@ -15,7 +15,8 @@ def run(w):
 
 def test_checks_and_expulsions_happen_at_their_declared_rates(world, within):
     w = world(60_000, location=RUSSIA, raid_intensity=0.2, expulsion_given_irregular=0.3, extortion_prob=0.5,
-              register_expulsion_prob=0.0, entry_ban_months=60, deportation_savings_loss=0.25)
+              register_expulsion_prob=0.0, entry_ban_months=60, deportation_savings_loss=0.25,
+              documented_check_share=1.0)
     p = w.people
     p.documented[: w.n // 2] = True
     p.savings_usd[:] = 100.0
@@ -47,3 +48,28 @@ def test_the_deportation_risk_a_newcomer_expects():
 
     v = SimpleNamespace(raid_intensity=0.1, expulsion_given_irregular=0.2, register_expulsion_prob=0.05)
     assert enforcement.deportation_risk_pct(v, 0.5, 0.4) == pytest.approx(100 * 0.5 * (0.02 + 0.02))
+
+
+def test_kazakhstan_expels_at_its_own_rate_without_a_russian_ban(world, within):
+    w = world(40_000, location=KAZAKHSTAN, kazakhstan_expulsion_prob=0.05, deportation_savings_loss=0.5)
+    p = w.people
+    p.savings_usd[:] = 100.0
+    expelled = np.array([enforcement.update_kazakhstan(p, w.households, i, w.v, w.month, w.keys, w.tally)
+                         for i in range(w.n)])
+    assert within(expelled.mean(), 0.05, w.n)
+    assert w.tally[t.EXPULSIONS_KAZAKHSTAN] == expelled.sum() and w.tally[t.DEPORTATIONS] == 0
+    assert (p.location[expelled] == HOME).all() and (p.location[~expelled] == KAZAKHSTAN).all()
+    assert p.deported[expelled].all() and (p.ban_until == NO_MONTH).all()
+    assert w.households.earnings_usd[0] == pytest.approx(50.0 * expelled.sum(), rel=1e-5)
+
+
+def test_documented_migrants_are_checked_less(world, within):
+    w = world(60_000, location=RUSSIA, raid_intensity=0.2, documented_check_share=0.25, register_expulsion_prob=0.0)
+    w.people.documented[: w.n // 2] = True
+    before = w.people.grievance.copy()
+    run(w)
+    checked = w.people.grievance > before  # a check aggrieves
+    assert within(checked[: w.n // 2].mean(), 0.2 * 0.25, w.n // 2)
+    assert within(checked[w.n // 2:].mean(), 0.2, w.n // 2)
+    assert enforcement.check_prob(True, 0.2, 0.25) == pytest.approx(0.05)
+    assert enforcement.check_prob(False, 0.2, 0.25) == 0.2

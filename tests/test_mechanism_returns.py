@@ -41,6 +41,20 @@ def test_grievance_and_hostility_shift_the_log_odds_by_their_coefficients(world)
     assert logit(calm) == pytest.approx(logit(0.05), rel=1e-9)
 
 
+def test_irregular_migrants_in_russia_weigh_the_ban_they_risk_by_leaving(world):
+    w = world(1, return_ban_risk_coef=4.0, overstay_ban_prob=0.25)
+    terms = terms_for(w.v)
+    documented = returns.return_prob(terms, True, False, False, 0.0, False, False)
+    irregular = returns.return_prob(terms, True, False, False, 0.0, False, True)
+    assert logit(documented) - logit(irregular) == pytest.approx(4.0 * 0.25, rel=1e-9)
+    # Outside Russia there is no Russian ban to risk.
+    assert returns.return_prob(terms, False, False, False, 0.0, False, True) == \
+        returns.return_prob(terms, False, False, False, 0.0, False, False)
+    # With no ban risk there is no lock-in.
+    free = terms_for(world(1, return_ban_risk_coef=4.0, overstay_ban_prob=0.0).v)
+    assert returns.return_prob(free, True, False, False, 0.0, False, True) == pytest.approx(documented)
+
+
 def test_nobody_returns_when_borders_are_shut(world):
     w = world(1, border_open=0.0)
     assert returns.return_prob(terms_for(w.v), True, True, True, 1.0, True) == 0.0
@@ -94,6 +108,7 @@ def test_the_fast_engines_bound_never_keeps_abroad_someone_who_would_return(worl
     p.grievance[:] = rng.random(w.n)
     p.employed[:] = rng.random(w.n) < 0.5
     p.on_register[:] = rng.random(w.n) < 0.3
+    p.documented[:] = rng.random(w.n) < 0.5
     p.savings_usd[:] = rng.random(w.n) * 2 * w.v.savings_target_usd
     terms = terms_for(w.v, base=0.02)
     bounds = returns.upper_bounds(terms)

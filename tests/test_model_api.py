@@ -22,7 +22,8 @@ def test_levers_table_follows_shocks():
     shock = {"lever": "raid_intensity", "mode": "set", "value": 0.1, "start": "2025-02", "end": "2025-03"}
     model = MigrationModel(scale=2000, rng=1, spinup_months=0, shocks=[shock])
     model.run_for(4)
-    assert list(model.levers()["raid_intensity"]) == [0.03, 0.1, 0.1, 0.03]
+    base = parameters.BY_NAME["raid_intensity"].default
+    assert list(model.levers()["raid_intensity"]) == [base, 0.1, 0.1, base]
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

@@ -17,6 +17,9 @@ REPLICATES = 30
 POWER = {"household_poverty_rate": 0.08, "departures": 0.1, "returns_voluntary": 0.1, "unemployment_rate": 0.15,
          "returnee_unemployment_rate": 0.15, "deportations": 0.35, "risk_abroad_precarity": 0.7}
 RAID_SHOCK = [{"lever": "raid_intensity", "mode": "scale", "value": 3.0, "start": "2025-01"}]
+# A ban amnesty and a Kazakh expulsion drive exercise the rules that run only in some months or places.
+AMNESTY_SHOCK = [{"lever": "ban_amnesty_share", "mode": "set", "value": 0.5, "start": "2025-03", "end": "2025-03"},
+                 {"lever": "kazakhstan_expulsion_prob", "mode": "set", "value": 0.2, "start": "2025-01"}]
 
 
 def run(engine, seed, shocks=()):
@@ -25,11 +28,13 @@ def run(engine, seed, shocks=()):
     return model.results()
 
 
-@pytest.mark.parametrize("shocks", [(), RAID_SHOCK], ids=["baseline", "raid-shock"])
+@pytest.mark.parametrize("shocks", [(), RAID_SHOCK, AMNESTY_SHOCK], ids=["baseline", "raid-shock", "amnesty"])
 def test_same_seed_gives_the_same_people_the_same_fates(shocks):
     fast, reference = run("fast", 3, shocks), run("reference", 3, shocks)
     assert list(fast.columns) == ["date", *outputs.NAMES]
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
+    if shocks is AMNESTY_SHOCK:
+        assert fast.bans_lifted.sum() > 0 and fast.expulsions_kazakhstan.sum() > 0
 
 
 def summary(engine, seeds, shocks):

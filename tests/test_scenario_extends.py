@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import scenario
+from sim import parameters, scenario
 from sim.calendar import parse_month
 from sim.timeline import Timeline
 
@@ -83,7 +83,8 @@ def test_shocks_run_ancestors_first(family):
     assert [(x.lever, x.mode) for x in s.shocks] == [("raid_intensity", "set"), ("raid_intensity", "scale"),
                                                     ("hostility", "add")]
     timeline = Timeline(scenario.base_values(s.country, s.parameters), s.shocks, first_month=parse_month(s.start))
-    assert [round(v, 10) for v in timeline.path("raid_intensity", 7)] == [0.03, 0.03, 0.05, 0.05, 0.1, 0.1, 0.05]
+    base = parameters.BY_NAME["raid_intensity"].default
+    assert [round(v, 10) for v in timeline.path("raid_intensity", 7)] == [base, base, 0.05, 0.05, 0.1, 0.1, 0.05]
     assert [round(v, 10) for v in timeline.path("hostility", 3)] == [0.2, 0.3, 0.3]
 
 

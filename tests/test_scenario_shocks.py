@@ -16,6 +16,9 @@ HEAD = """\
 name = "case"
 start = "2025-01"
 months = {months}
+
+[parameters]
+raid_intensity = 0.03
 """
 
 

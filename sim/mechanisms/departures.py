@@ -1,18 +1,27 @@
-"""Departure decisions at home: a random-utility (multinomial logit) choice among staying, Russia, Kazakhstan and
-other destinations (docs/ODD.md §3 step 5, §7.9; Klabunde & Willekens 2016; Klabunde 2014).
+"""Departure decisions at home: a random-utility (nested logit) choice between staying and going abroad, and abroad
+among Russia, Kazakhstan and other destinations (docs/ODD.md §3 step 5, §7.9; Klabunde & Willekens 2016; Klabunde
+2014; McFadden 1978).
 
 Utility of destination d relative to staying (0):
 
     V_d = asc_d + b_earn * (expected net earnings at d - expected earnings at home) / 100 USD
-          - b_risk * expected monthly deportation risk at d (%) - b_hostility * hostility at d
+          - b_risk * expected monthly expulsion risk at d (%) - b_hostility * hostility at d
           + b_network * share of one's contacts at d
           - b_age * |age in whole years - 25| - b_female * female + b_need * household need
           + b_experience * been abroad before
           + log(seasonal factor)
 
-and P(d) = w_d / (1 + sum_k w_k) with weights w_d = open_d * exp(V_d), where open_d (0..1) is how open the
-destination is. The weight factorises into a group part, a personal part and a network part, so a person costs
-one exponential. Expected earnings at home are the home wage for the employed and the
+With weights w_d = open_d * exp(V_d), where open_d (0..1) is how open the destination is, and the nest scale
+lambda (``departure_nest_scale``), the weight of going abroad is G = (sum_k w_k^(1/lambda))^lambda and
+
+    P(d) = G / (1 + G) * w_d^(1/lambda) / sum_k w_k^(1/lambda).
+
+With lambda = 1 this is the plain multinomial logit w_d / (1 + sum_k w_k). With lambda < 1 the destinations are
+closer substitutes for one another than for staying: when Russia's weight falls, part of those who would have gone
+there go to Kazakhstan or elsewhere instead of staying home. The personal part of V_d is the same for every
+destination, so it factors out of G; the weight is a group part, a personal part and a network part, and a person
+costs one exponential (and, with lambda < 1, three powers). Expected earnings at home are the home wage for the
+employed and the
 home job-finding chance times the home wage for the jobless (the home labour market). A banned person cannot
 choose Russia; a person choosing Russia may be refused at the border (``entry_screening``); Kazakhstan and the
 other destinations take people only while they have room (capacity). Nobody travels when borders are closed.
@@ -41,7 +50,8 @@ MAX_AGE_YEARS = 100
 # This month's factors of the choice weights, the same for everyone: ``weights`` by (destination, skill, region,
 # employed), ``all_weights`` their sum over destinations, ``personal`` by (female, been abroad, age in years),
 # ``network`` by the number of contacts at the destination, and the chance of arriving in Russia documented.
-DepartureTerms = namedtuple("DepartureTerms", "weights all_weights personal network documented_on_arrival")
+DepartureTerms = namedtuple("DepartureTerms", "weights all_weights personal network documented_on_arrival "
+                                              "nest_scale")
 
 
 def destination_utilities(v, expected_abroad, home_wage_region, home_job_find_rate, risk_pct, season):
@@ -51,9 +61,10 @@ def destination_utilities(v, expected_abroad, home_wage_region, home_job_find_ra
     n_regions = home_wage_region.size
     base = np.zeros((4, SKILL_WAGE.size, n_regions, 2))
     asc = {RUSSIA: v.departure_asc_russia, KAZAKHSTAN: v.departure_asc_kazakhstan, OTHER: v.departure_asc_other}
+    deterrents = {RUSSIA: v.departure_risk_coef * risk_pct + v.departure_hostility_coef * v.hostility,
+                  KAZAKHSTAN: v.departure_risk_coef * 100.0 * v.kazakhstan_expulsion_prob, OTHER: 0.0}
     for where in (RUSSIA, KAZAKHSTAN, OTHER):
-        deterrent = v.departure_risk_coef * risk_pct + v.departure_hostility_coef * v.hostility \
-            if where == RUSSIA else 0.0
+        deterrent = deterrents[where]
         for skill, multiplier in enumerate(SKILL_WAGE):
             home_wage = home_wage_region * multiplier
             for employed in (0, 1):
@@ -76,9 +87,15 @@ def availability(v, stock_by_destination, scale):
     return open_share
 
 
-def choice_weights(utilities, open_share):
-    """open_share[d] * exp(shared part of V_d): the group factor of each option's weight in the logit."""
-    return open_share[:, None, None, None] * np.exp(utilities)
+def choice_weights(utilities, open_share, border_open, nest_scale):
+    """The group factor of each destination's weight w_d: exp(shared part of V_d) times how open it is
+    (``availability``: the border times the room left). The border scales the weight of going abroad as a whole (G)
+    and enters as it is; the room left scales the destination's own term w_d^(1/lambda) in the nest, so it enters
+    as room^lambda. With lambda = 1 both are plain factors, as in the multinomial logit."""
+    if nest_scale == 1.0 or border_open <= 0.0:
+        return open_share[:, None, None, None] * np.exp(utilities)
+    factor = border_open * (open_share / border_open) ** nest_scale
+    return factor[:, None, None, None] * np.exp(utilities)
 
 
 def network_weights(v, contacts):
@@ -86,11 +103,20 @@ def network_weights(v, contacts):
     return np.exp(v.departure_network_coef * np.arange(contacts + 1) / contacts)
 
 
+def nest_weight(weights, nest_scale):
+    """G = (sum_d w_d^(1/lambda))^lambda over the destinations (axis 0): the weight of going abroad at all."""
+    if nest_scale == 1.0:
+        return weights.sum(axis=0)
+    return (weights ** (1.0 / nest_scale)).sum(axis=0) ** nest_scale
+
+
 def monthly_terms(v, utilities, open_share, documented_on_arrival) -> DepartureTerms:
-    weights = choice_weights(utilities, open_share)
-    return DepartureTerms(weights=weights, all_weights=weights[1:].sum(axis=0), personal=personal_weights(v),
-                          network=network_weights(v, int(v.network_contacts)),
-                          documented_on_arrival=documented_on_arrival)
+    weights = choice_weights(utilities, open_share, v.border_open, v.departure_nest_scale)
+    # An upper bound for the fast engine: G is largest with every contact at every destination (the network
+    # factor is then the same for all and factors out), with a margin for rounding.
+    return DepartureTerms(weights=weights, all_weights=nest_weight(weights[1:], v.departure_nest_scale) * (1 + 1e-9),
+                          personal=personal_weights(v), network=network_weights(v, int(v.network_contacts)),
+                          documented_on_arrival=documented_on_arrival, nest_scale=v.departure_nest_scale)
 
 
 def personal_weights(v):
@@ -105,6 +131,21 @@ def personal_weights(v):
 def need_weight(need, need_coef):
     """exp(b_need * need); most households have no need, so the exponential is mostly skipped."""
     return 1.0 if need <= 0.0 else math.exp(need_coef * need)
+
+
+@njit(cache=True, inline="always")
+def nested(w_russia, w_kazakhstan, w_other, nest_scale):
+    """The nested-logit weights G * w_d^(1/lambda) / sum_k w_k^(1/lambda), which add up to G: ``choose`` with them
+    draws from the nested logit. With lambda = 1 they are the plain weights."""
+    if nest_scale == 1.0:
+        return w_russia, w_kazakhstan, w_other
+    inverse = 1.0 / nest_scale
+    z_russia, z_kazakhstan, z_other = w_russia ** inverse, w_kazakhstan ** inverse, w_other ** inverse
+    within = z_russia + z_kazakhstan + z_other
+    if within <= 0.0:
+        return 0.0, 0.0, 0.0
+    per = within ** nest_scale / within  # G / sum_k w_k^(1/lambda)
+    return z_russia * per, z_kazakhstan * per, z_other * per
 
 
 @njit(cache=True, inline="always")
@@ -132,7 +173,7 @@ def _group(people, i, personal):
 
 @njit(cache=True, inline="always")
 def choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month, u):
-    """The multinomial logit choice of a person who may leave, given how many contacts are at each destination:
+    """The nested logit choice of a person who may leave, given how many contacts are at each destination:
     a location code, HOME for staying. A banned person cannot choose Russia."""
     weights, network = terms.weights, terms.network
     skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
@@ -143,6 +184,7 @@ def choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan
         e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
     e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
     e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
+    e_ru, e_kz, e_ot = nested(e_ru, e_kz, e_ot, terms.nest_scale)
     return choose(u, e_ru, e_kz, e_ot)
 
 
@@ -207,8 +249,8 @@ def stayer(people, i, month, rest_months):
 
 @njit(cache=True, inline="always")
 def _bound(people, i, terms):
-    """The weight of all destinations together with every contact there and no need: the need factor and the
-    contacts can only lower it."""
+    """The weight of going abroad with every contact at every destination and no need: the need factor and the
+    contacts can only lower it (G grows with each w_d)."""
     employed = 1 if people.employed[i] else 0
     return terms.all_weights[people.skill[i], people.region[i], employed] * _group(people, i, terms.personal) * \
         terms.network[-1]
@@ -290,9 +332,9 @@ def update(people, households, v, n, terms, month, rest_months, keys, tally, row
             employed_stayers -= employed
             jobless_stayers -= jobless
             departed[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
-    # This month's returnees were counted at home but did not stay: they all arrived jobless; deportees look for
-    # work at once, voluntary returnees after their rest.
-    jobless_stayers -= tally[t.DEPORTATIONS]
+    # This month's returnees were counted at home but did not stay: they all arrived jobless; deportees (from Russia
+    # or Kazakhstan) look for work at once, voluntary returnees after their rest.
+    jobless_stayers -= tally[t.DEPORTATIONS] + tally[t.EXPULSIONS_KAZAKHSTAN]
     if searching(month, False, month, rest_months):
         jobless_stayers -= tally[t.RETURNS_VOLUNTARY]
     tally[t.STAYERS_EMPLOYED] += employed_stayers

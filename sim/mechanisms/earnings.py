@@ -23,7 +23,7 @@ def destination_terms(v) -> np.ndarray:
     """This month's reference wage, living cost, hostility discount and cost of documents, in USD, by location."""
     terms = np.zeros((4, 4))
     terms[RUSSIA, REFERENCE_WAGE] = v.migrant_wage_rub / v.rub_per_usd
-    terms[KAZAKHSTAN, REFERENCE_WAGE] = v.kazakhstan_wage_usd
+    terms[KAZAKHSTAN, REFERENCE_WAGE] = v.kazakhstan_wage_kzt / v.kzt_per_usd  # set in tenge, like Russia's in roubles
     terms[OTHER, REFERENCE_WAGE] = v.other_wage_usd
     terms[1:, LIVING_COST] = v.living_cost_share * terms[1:, REFERENCE_WAGE]
     terms[RUSSIA, HOSTILITY_DISCOUNT] = v.hostility_wage_discount * v.hostility

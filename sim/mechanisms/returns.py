@@ -4,7 +4,8 @@ The rule: each month a migrant goes home with a logistic hazard. It starts from 
 late autumn and winter) and rises in odds when the savings target is reached (target earners), when the migrant is
 jobless or earning nothing, with hostility (in Russia) and the migrant's own grievance, and once on the register.
 An irregular migrant who leaves Russia may be banned in absentia for overstaying, which is how the ban lists
-reached hundreds of thousands in 2014-2016. Savings and unsent money go to the household.
+reached hundreds of thousands in 2014-2016; so an irregular migrant in Russia weighs that risk and is less likely to
+go home the likelier a ban is (lock-in). Savings and unsent money go to the household.
 
 ``consider`` owns the whole rule (who, the draw, what follows) and both engines call it. ``upper_bounds`` and
 ``surely_stays`` are a shortcut only the fast engine takes: it skips ``consider`` for whoever draws above a bound
@@ -23,7 +24,7 @@ from sim.population import HOME
 
 # This month's base log-odds, the log odds ratios of the push factors and the coefficients, the same for everyone.
 ReturnTerms = namedtuple("ReturnTerms", "base_log_odds log_target_odds log_jobless_odds log_register_odds "
-                                        "hostility_coef grievance_coef hostility border_open")
+                                        "hostility_coef grievance_coef hostility border_open ban_risk")
 
 
 def log_odds(probability):
@@ -36,14 +37,18 @@ def monthly_terms(v, seasonal_base) -> ReturnTerms:
     return ReturnTerms(base_log_odds=log_odds(seasonal_base), log_target_odds=math.log(v.return_target_odds),
                        log_jobless_odds=math.log(v.return_jobless_odds),
                        log_register_odds=math.log(v.return_register_odds), hostility_coef=v.return_hostility_coef,
-                       grievance_coef=v.return_grievance_coef, hostility=v.hostility, border_open=v.border_open)
+                       grievance_coef=v.return_grievance_coef, hostility=v.hostility, border_open=v.border_open,
+                       ban_risk=v.return_ban_risk_coef * v.overstay_ban_prob)
 
 
 @njit(cache=True, inline="always")
-def return_prob(terms, in_russia, target_reached, jobless, grievance, on_register):
-    """Logistic hazard: base log-odds (seasonal) plus the push factors; nobody travels when borders are shut."""
+def return_prob(terms, in_russia, target_reached, jobless, grievance, on_register, irregular=False):
+    """Logistic hazard: base log-odds (seasonal) plus the push factors, less the ban an irregular migrant in Russia
+    risks by leaving; nobody travels when borders are shut."""
     hostility = terms.hostility if in_russia else 0.0  # only Russia is hostile
     x = terms.base_log_odds + terms.hostility_coef * hostility + terms.grievance_coef * grievance
+    if in_russia and irregular:
+        x -= terms.ban_risk
     if target_reached:
         x += terms.log_target_odds
     if jobless:
@@ -84,7 +89,8 @@ def consider(people, households, i, v, terms, in_russia, month, keys, tally):
     """A migrant abroad goes home with the return hazard; leaving Russia irregular risks a ban in absentia.
     Returns True if the person went home."""
     target_reached, jobless, on_register = push_factors(people, i, v.savings_target_usd)
-    p = return_prob(terms, in_russia, target_reached, jobless, people.grievance[i], on_register)
+    p = return_prob(terms, in_russia, target_reached, jobless, people.grievance[i], on_register,
+                    not people.documented[i])
     if rs.uniform(keys[rs.RETURN], i) >= p:
         return False
     if in_russia and not people.documented[i] and rs.uniform(keys[rs.OVERSTAY_BAN], i) < v.overstay_ban_prob:
@@ -97,8 +103,8 @@ def consider(people, households, i, v, terms, in_russia, month, keys, tally):
 
 def upper_bounds(terms: ReturnTerms) -> np.ndarray:
     """Fast-engine shortcut: an upper bound on the return hazard by circumstance (in Russia, savings target reached,
-    jobless, on the register: index 8, 4, 2, 1), ``return_prob`` at the grievance that raises it most, with a
-    margin for rounding."""
+    jobless, on the register: index 8, 4, 2, 1), ``return_prob`` at the grievance that raises it most and for a
+    documented migrant (the ban risk can only lower it), with a margin for rounding."""
     most_grievance = 1.0 if terms.grievance_coef >= 0 else 0.0
     bounds = np.empty(16)
     for index in range(16):
