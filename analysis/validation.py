@@ -256,7 +256,9 @@ def coverage(card: pd.DataFrame) -> dict:
         return {"observations": len(frame), "inside": inside,
                 "share": inside / len(frame) if len(frame) else None}
 
-    return {"all": share(held), **{country: share(group) for country, group in held.groupby("country")}}
+    fair = held[held["year"] < min(KNOWN_MISSES)]
+    return {"all": share(held), **{country: share(group) for country, group in held.groupby("country")},
+            f"before_{min(KNOWN_MISSES)}": share(fair)}
 
 
 def change(runs: pd.DataFrame, country: str, moment: str = "remittances_usd_bn") -> dict:

@@ -11,7 +11,7 @@ from sim import scenario as scenarios
 DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
 DEFAULT_OUT = "results/calibration"
 # The default configuration: under two hours on two cores (docs/validation.md has the measured times).
-DEFAULT_POPULATION = 500
+DEFAULT_POPULATION = 400
 DEFAULT_GENERATIONS = 10
 DEFAULT_REPLICATES = 2
 DEFAULT_SCALE = 100.0
@@ -76,7 +76,7 @@ def main(args):
     print(f"cost estimate: about {simulations} proposals x {args.replicates} replicate(s) x "
           f"{per_proposal / args.replicates:.3f} s per simulation ({calibration.fit_months(scenario)} months at "
           f"scale {args.scale:g}) / {workers} worker(s) = {format_duration(projected)} (acceptance assumed "
-          f"{calibration.ASSUMED_ACCEPTANCE:.0%} after the first generation)")
+          f"{calibration.ASSUMED_ACCEPTANCE:.0%} per generation)")
     check_work(agents=agents, months=calibration.fit_months(scenario), runs=simulations * args.replicates,
                workers=workers, runs_flags="--population, --generations, --replicates", yes=args.yes, held_bytes=0,
                what="the calibration's simulations")
