@@ -405,7 +405,13 @@ def sampler(workers: int, dask: str | None):
             client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None))
         else:
-            client = Client(dask, timeout=20)
+            from analysis.cli import InputError
+
+            try:
+                client = Client(dask, timeout=20)
+            except (OSError, TimeoutError) as error:
+                raise InputError(f"--dask: cannot reach the cluster at {dask}: {error}") from None
+            client.cluster = None
         return samplers.DaskDistributedSampler(dask_client=client, batch_size=1), client
     if workers <= 1:
         return samplers.SingleCoreSampler(), None
@@ -480,7 +486,10 @@ def run_abc(scenario: Scenario, out: Path, *, population_size: int, generations:
         return history
     finally:
         if client is not None:
+            cluster = client.cluster  # a LocalCluster this command started, or None for a cluster it joined
             client.close()
+            if cluster is not None:
+                cluster.close()
 
 
 def posterior_sample(history) -> pd.DataFrame:

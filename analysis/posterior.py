@@ -98,11 +98,16 @@ def resolve(requested: int | None, default: int | None = None) -> int | None:
 def add_flag(parser, default: int | None):
     from analysis.cli import positive_int
 
-    shown = f"default {default}" if default else "default: off, the point estimate"
-    parser.add_argument("--posterior", type=positive_int, metavar="N", default=None,
-                        help=f"draw N parameter sets from the calibration's posterior "
-                             f"(scenarios/calibrated/tajikistan_posterior.csv); replicate i runs draw i mod N, so "
-                             f"bands combine parameter and stochastic uncertainty ({shown})")
+    shown = f"default: one per replicate, up to {default}" if default else "default: off, the point estimate"
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--posterior", type=positive_int, metavar="N", default=None,
+                       help=f"draw N parameter sets from the calibration's posterior "
+                            f"(scenarios/calibrated/tajikistan_posterior.csv); replicate i runs draw i mod N, so "
+                            f"bands combine parameter and stochastic uncertainty ({shown})")
+    if default:
+        group.add_argument("--point-estimate", action="store_true",
+                           help="run every replicate with the point estimate (scenarios/calibrated/<country>.toml): "
+                                "bands are stochastic only, as in the dashboard")
 
 
 def replicates_for(replicates: int, draws: int | None) -> int:

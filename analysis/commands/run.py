@@ -79,7 +79,7 @@ def posterior_draws(args) -> tuple[list[dict] | None, dict | None]:
     from analysis import posterior
 
     n = args.posterior
-    if n is None and posterior.DEFAULT_DRAWS:
+    if n is None and posterior.DEFAULT_DRAWS and not getattr(args, "point_estimate", False):
         n = min(posterior.DEFAULT_DRAWS, args.replicates)
     if not n:
         return None, None
