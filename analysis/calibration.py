@@ -1,202 +1,286 @@
-"""Calibration by the simulated method of moments, under common random numbers.
+"""Bayesian calibration: ABC-SMC (pyabc) of the free behavioural parameters on Tajik data up to 2013 only.
 
-The free behavioural parameters (``FREE``) are fitted to data from 2013 and before only (``TARGETS``), by running the
-historical scenario from 2010-01 to 2013-12 at reduced scale with the same seeds for every candidate (so the
-objective is a smooth function of the parameters, not of the noise) and minimising
+Everything the fit depends on is declared here, once:
 
-    sum over targets of (distance outside the data's low-high band / tolerance)^2
-    + sum over parameters of ((value - prior) / prior spread)^2
+- ``FREE``: the free behavioural parameters and their uniform priors (the registry default is the prior's centre
+  of attention, not a constraint);
+- ``declared_moments()``: the data moments, each a model output aggregated over one year (sum, mean or December
+  value), with its observed value, band and source, all dated 2013 or earlier;
+- ``NO_PRE_2014_DATA``: moments the model produces for which ``analysis/data`` holds no figure before 2014, so they
+  cannot be targets (listed so that a reader sees what is missing, and so that whoever adds such a figure adds a
+  ``Moment`` beside the others).
 
-with scipy's Nelder-Mead on a bounded (logistic) transform of the parameters. The prior term keeps weakly
-identified parameters (the network pull, for example) near their literature values instead of wandering.
+A candidate parameter set runs the historical scenario from 2010-01 to 2013-12 at reduced scale, ``replicates``
+times with the same seeds for every candidate (common random numbers: the distance is a function of the parameters,
+not of the noise), and its distance to the data is
 
-No remittance, stock or flow figure from 2014 or later is a target; those years are kept for the hindcast
-(``analysis.validation``). Seasonality has no pre-2014 monthly data and stays assumed.
+    sum over moments of (distance outside the data's low-high band / tolerance)^2,
+
+zero inside every band. pyabc's ABC-SMC (sequential Monte Carlo with a median-epsilon schedule and multivariate
+normal perturbation) turns the uniform prior into a weighted particle sample of the posterior: the parameter sets
+compatible with every band. The sample goes to ``scenarios/calibrated/tajikistan_posterior.csv`` with its
+provenance beside it (``.json``); its weighted median is the point estimate the model loads by default
+(``scenarios/calibrated/tajikistan.toml``).
+
+The staleness hash (``inputs_sha256``) covers exactly what the fit read: the historical scenario's files (its text
+and the data its shocks read), the country profile, the data files of the moments, and these declarations. It does
+not cover the model's code: a change of mechanism calls for a new calibration that no hash can detect.
 """
 
 import datetime
+import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
-from tqdm import tqdm
 
-from analysis import ensemble, provenance
-from analysis.backends import borrowed
-from sim import parameters
+from analysis import provenance
+from sim import country, parameters
 from sim.country import CALIBRATED_DIR
 from sim.scenario import Scenario
 
 DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
 # The historical scenario that both calibration and the hindcast run.
 HISTORY_SCENARIO = Path("scenarios/history_2010_2024.toml")
+HISTORY_SCENARIO_PATH = ROOT / HISTORY_SCENARIO
 LAST_TARGET_YEAR = 2013
+FIT_END = f"{LAST_TARGET_YEAR}-12"
+POSTERIOR_CSV = CALIBRATED_DIR / "tajikistan_posterior.csv"
+POSTERIOR_JSON = POSTERIOR_CSV.with_suffix(".json")
+REBUILD_COMMAND = "python run.py calibrate"
 
 
 @dataclass(frozen=True)
-class Target:
+class Free:
+    """A free parameter with a uniform prior on [low, high]."""
+
     name: str
+    low: float
+    high: float
+
+
+# The behavioural parameters without a direct empirical anchor: departure and return propensities, the remittance
+# propensity, the network pull, the earnings response and the efficiency of home job matching. The ranges are those
+# the registry gives as plausible (docs/parameters.md), widened where the literature is thin.
+FREE = (
+    Free("departure_asc_russia", -7.0, -2.0),
+    Free("return_base_prob", 0.005, 0.06),
+    Free("remit_share_base", 0.3, 0.95),
+    Free("departure_network_coef", 0.3, 3.5),
+    Free("departure_earnings_coef", 0.05, 0.8),
+    Free("matching_efficiency", 0.05, 0.6),
+)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One data moment: model ``output`` aggregated over ``year`` (``sum`` of the months, their ``mean``, or the
+    ``december`` value), divided by ``divisor``, against the data's ``value`` and its ``low``-``high`` band."""
+
+    name: str
+    output: str
+    aggregate: str
     year: int
     value: float
     low: float
     high: float
     source: str
+    divisor: float = 1.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}_{self.year}"
+
+    def simulated(self, frame: pd.DataFrame) -> float:
+        months = frame[frame["date"].str[:4] == str(self.year)]
+        series = months[self.output].to_numpy(dtype=float)
+        value = {"sum": series.sum, "mean": series.mean, "december": lambda: series[-1]}[self.aggregate]()
+        return float(value) / self.divisor
 
     def distance(self, simulated: float) -> float:
-        """How far outside the band, in units of a tolerance of half the band (at least 5% of the value)."""
-        tolerance = max(self.high - self.low, 0.1 * self.value) / 2
+        """How far outside the band, in units of half the band (at least 5 % of the value)."""
+        tolerance = max(self.high - self.low, 0.1 * abs(self.value)) / 2
         if self.low <= simulated <= self.high:
             return 0.0
         edge = self.low if simulated < self.low else self.high
         return (simulated - edge) / tolerance
 
 
-@dataclass(frozen=True)
-class Free:
-    name: str
-    low: float
-    high: float
-    prior_sd: float
+# The data files the moments read (each row with its source, analysis/data/README.md).
+MOMENT_FILES = (DATA / "tajikistan_annual.csv",)
 
 
-# The behavioural parameters without a direct empirical anchor: departure and return propensities, the remittance
-# propensity, the network pull and the efficiency of home job matching. Their priors are the registry defaults;
-# the spreads say how far the data may move them before the prior pushes back.
-FREE = (
-    Free("departure_asc_russia", -7.0, -2.0, 1.0),
-    Free("return_base_prob", 0.005, 0.06, 0.01),
-    Free("remit_share_base", 0.3, 0.95, 0.15),
-    Free("departure_network_coef", 0.3, 3.5, 0.75),
-    Free("departure_earnings_coef", 0.05, 0.8, 0.15),
-    Free("matching_efficiency", 0.05, 0.6, 0.1),
-)
-
-
-def targets() -> list[Target]:
-    """Data moments up to 2013, from ``analysis/data`` (every figure with its source)."""
-    annual = pd.read_csv(DATA / "tajikistan_annual.csv")
+def declared_moments() -> list[Moment]:
+    """The data moments up to 2013."""
+    annual = pd.read_csv(DATA / "tajikistan_annual.csv").set_index("year")
     out = []
-    for row in annual.itertuples():
-        if 2010 <= row.year <= LAST_TARGET_YEAR:
-            out.append(Target("remittances_usd_bn", int(row.year), row.remit_usd_bn, row.remit_usd_bn_low,
-                              row.remit_usd_bn_high, "World Bank/KNOMAD (tajikistan_annual.csv)"))
+    for year in range(2010, LAST_TARGET_YEAR + 1):
+        row = annual.loc[year]
+        out.append(Moment("remittances_usd_bn", "remittances_usd", "sum", year, row.remit_usd_bn,
+                          row.remit_usd_bn_low, row.remit_usd_bn_high, "World Bank/KNOMAD (tajikistan_annual.csv)",
+                          1e9))
+        if pd.notna(row.cbr_transfers_ru_tj_usd_bn):
+            # CBR money-transfer systems Russia->Tajikistan: one corridor, formal channels only. No published band,
+            # so +-10 % for the corridor's share of the formal total.
+            cbr = float(row.cbr_transfers_ru_tj_usd_bn)
+            out.append(Moment("cbr_transfers_usd_bn", "remittances_formal_usd", "sum", year, cbr, 0.9 * cbr,
+                              1.1 * cbr, "Central Bank of Russia transfers (tajikistan_annual.csv)", 1e9))
     # facts.md: 1.03M abroad in 2011 (Tajik Migration Service); 735,031 left and 572,728 returned in 2011 (Tajik
-    # Labour Ministry). Single sources, so a +-10% band.
-    out.append(Target("migrants_abroad", 2011, 1.03e6, 0.93e6, 1.13e6, "Tajik Migration Service 2011 (facts.md)"))
-    out.append(Target("departures", 2011, 735_031, 661_500, 808_500, "Tajik Labour Ministry 2011 (facts.md)"))
-    out.append(Target("returns_voluntary", 2011, 572_728, 515_500, 630_000, "Tajik Labour Ministry 2011 (facts.md)"))
-    # facts.md: ILO-definition unemployment 11.5% (2009 LFS) and about 11% (2013, World Bank).
-    out.append(Target("unemployment_rate", 2013, 0.11, 0.095, 0.125, "World Bank 2013; 2009 LFS 11.5% (facts.md)"))
-    assert all(t.year <= LAST_TARGET_YEAR for t in out)
+    # Labour Ministry). Single sources, so a +-10 % band.
+    out.append(Moment("migrants_abroad", "migrants_abroad", "mean", 2011, 1.03e6, 0.93e6, 1.13e6,
+                      "Tajik Migration Service 2011 (facts.md)"))
+    out.append(Moment("departures", "departures", "sum", 2011, 735_031, 661_500, 808_500,
+                      "Tajik Labour Ministry 2011 (facts.md)"))
+    out.append(Moment("returns_voluntary", "returns_voluntary", "sum", 2011, 572_728, 515_500, 630_000,
+                      "Tajik Labour Ministry 2011 (facts.md)"))
+    # facts.md: ILO-definition unemployment 11.5 % (2009 LFS) and about 11 % (2013, World Bank).
+    out.append(Moment("unemployment_rate", "unemployment_rate", "mean", 2013, 0.11, 0.095, 0.125,
+                      "World Bank 2013; 2009 LFS 11.5% (facts.md)"))
     return out
 
 
-def moments(frame: pd.DataFrame) -> dict[tuple[str, int], float]:
-    """The simulated counterparts of the targets from one run's monthly results."""
-    years = frame["date"].str[:4].astype(int)
-    out = {}
-    for year, group in frame.groupby(years):
-        out[("remittances_usd_bn", year)] = group.remittances_usd.sum() / 1e9
-        out[("migrants_abroad", year)] = group.migrants_abroad.mean()
-        out[("departures", year)] = group.departures.sum()
-        out[("returns_voluntary", year)] = group.returns_voluntary.sum()
-        out[("unemployment_rate", year)] = group.unemployment_rate.mean()
-    return out
+# Model outputs the issue names as moments, without a figure dated 2013 or earlier in analysis/data.
+NO_PRE_2014_DATA = {
+    "banned_stock": "the first figure is IOM's ~300k expected in 2014 (facts.md)",
+    "deportations": "first figures are 2023-2024 (facts.md)",
+    "naturalisations": "first figure is 2017 (29k, facts.md)",
+    "household_poverty_rate": "the national poverty rate before 2014 is not in analysis/data (the home-economy "
+                              "work adds the official line)",
+    "households_receiving_share": "the 42 % with a migrant is a 2024 figure (facts.md)",
+}
 
 
-def _to_values(z: np.ndarray) -> dict[str, float]:
-    return {f.name: f.low + (f.high - f.low) / (1 + math.exp(-x)) for f, x in zip(FREE, z, strict=True)}
+def fit_scenario(scenario: Scenario) -> Scenario:
+    """The scenario as the fit sees it: shocks that start after 2013 dropped, and every path cut after its last
+    point dated 2013 or earlier (then held), so that no month of the fit interpolates towards a later figure (the
+    2014 Rosstat wage, for one, would otherwise pull up the migrant wage of August-December 2013)."""
+    import dataclasses
+
+    from sim.calendar import parse_month
+
+    last = parse_month(FIT_END)
+    shocks = []
+    for shock in scenario.shocks:
+        if parse_month(shock.start) > last:
+            continue
+        if shock.mode == "path":
+            points = tuple(point for point in shock.points if parse_month(point[0]) <= last)
+            shock = dataclasses.replace(shock, points=points)
+        shocks.append(shock)
+    return dataclasses.replace(scenario, shocks=tuple(shocks))
 
 
-def _to_z(values: dict[str, float]) -> np.ndarray:
-    z = []
-    for f in FREE:
-        share = min(max((values[f.name] - f.low) / (f.high - f.low), 1e-6), 1 - 1e-6)
-        z.append(math.log(share / (1 - share)))
-    return np.array(z)
+def fit_months(scenario: Scenario) -> int:
+    """Months from the scenario's start to the end of the last target year."""
+    start_year, start_month = (int(part) for part in scenario.start.split("-"))
+    return (LAST_TARGET_YEAR - start_year) * 12 + 12 - (start_month - 1)
 
 
-def priors() -> dict[str, float]:
+def input_files(scenario: Scenario) -> list[Path]:
+    """Every file the fit reads: the scenario's own files, the country profile and the moments' data."""
+    profile = country.load(scenario.country)
+    files = [Path(p) for p in scenario.sources] + [Path(profile.path), *MOMENT_FILES]
+    unique = []
+    for path in files:
+        resolved = path.resolve()
+        if resolved not in unique:
+            unique.append(resolved)
+    return unique
+
+
+def declarations() -> dict:
+    return {"free": [asdict(f) for f in FREE], "moments": [asdict(m) for m in declared_moments()],
+            "last_target_year": LAST_TARGET_YEAR}
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
+    """The staleness hash of the fit's inputs, and each file with its own hash (paths relative to the checkout)."""
+    files = [{"path": _shown(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in input_files(scenario)]
+    digest = hashlib.sha256()
+    for entry in files:
+        digest.update(f"{entry['path']}\0{entry['sha256']}\0".encode())
+    digest.update(json.dumps(declarations(), sort_keys=True).encode())
+    return digest.hexdigest(), files
+
+
+def registry_defaults() -> dict[str, float]:
     return {f.name: parameters.BY_NAME[f.name].default for f in FREE}
 
 
-class Objective:
-    """The loss of a candidate's values; its replicates run on ``backend`` (``analysis.backends``)."""
-
-    def __init__(self, scenario: Scenario, scale: float, replicates: int, seed: int, backend,
-                 prior_weight: float = 1.0):
-        self.scenario, self.scale, self.replicates, self.seed = scenario, scale, replicates, seed
-        self.backend = backend
-        self.targets = targets()
-        self.months = (LAST_TARGET_YEAR + 1) * 12 - int(scenario.start[:4]) * 12 - (int(scenario.start[5:]) - 1)
-        self.prior_weight = prior_weight
-        self.priors = priors()
-        self.evaluations = 0
-        self.best = (math.inf, None, None)
-
-    def simulate(self, values: dict[str, float]) -> dict[tuple[str, int], float]:
-        series = ensemble.run(self.scenario, self.replicates, self.seed, self.scale, self.months, overrides=values,
-                              description=None, backend=self.backend, calibrated=False)
-        runs = [moments(frame) for _, frame in series.groupby("replicate", sort=True)]
-        return {key: float(np.mean([run[key] for run in runs])) for key in runs[0]}
-
-    def __call__(self, z: np.ndarray) -> float:
-        values = _to_values(z)
-        simulated = self.simulate(values)
-        misfit = sum(t.distance(simulated[(t.name, t.year)]) ** 2 for t in self.targets)
-        prior = sum(((values[f.name] - self.priors[f.name]) / f.prior_sd) ** 2 for f in FREE)
-        loss = misfit + self.prior_weight * prior
-        self.evaluations += 1
-        if loss < self.best[0]:
-            self.best = (loss, values, simulated)
-        return loss
+def simulated_moments(frames: list[pd.DataFrame], moments: list[Moment]) -> dict[str, float]:
+    """The mean over replicates of every moment."""
+    return {m.key: float(np.mean([m.simulated(frame) for frame in frames])) for m in moments}
 
 
-def calibrate(scenario: Scenario, budget: int = 150, scale: float = 200, replicates: int = 3, seed: int = 2013,
-              progress: bool = True, workers: int | None = 1, dask: str | None = None, backend=None) -> dict:
-    """Fit ``FREE`` to ``targets()``; returns a record with the estimates and the fit statistics. Each
-    evaluation's replicates run in parallel on ``backend`` if given, else on ``open_backend(dask, workers)``; the
-    fit does not depend on where they run."""
-    with borrowed(backend, dask, workers) as backend:
-        return _calibrate(Objective(scenario, scale, replicates, seed, backend), budget, progress)
+def total_distance(simulated: dict[str, float], moments: list[Moment]) -> float:
+    return float(sum(m.distance(simulated[m.key]) ** 2 for m in moments))
 
 
-def _calibrate(objective: Objective, budget: int, progress: bool) -> dict:
-    scenario = objective.scenario
-    start = _to_z(objective.priors)
-    bar = tqdm(total=budget, desc="calibrating", unit="eval", disable=not progress)
+def fit_table(simulated: dict[str, float], moments: list[Moment]) -> list[dict]:
+    return [{"target": m.name, "year": m.year, "data": m.value, "low": m.low, "high": m.high,
+             "simulated": simulated[m.key], "within_band": bool(m.low <= simulated[m.key] <= m.high),
+             "source": m.source} for m in moments]
 
-    def tracked(z):
-        loss = objective(z)
-        bar.update()
-        bar.set_postfix(best=f"{objective.best[0]:.3f}")
-        return loss
 
-    initial = 0.5 * np.eye(len(FREE)) + start
-    result = optimize.minimize(tracked, start, method="Nelder-Mead",
-                               options={"maxfev": budget, "initial_simplex": np.vstack([start, initial]),
-                                        "xatol": 1e-3, "fatol": 1e-4})
-    bar.close()
-    loss, values, simulated = objective.best
-    fit = []
-    for t in objective.targets:
-        value = simulated[(t.name, t.year)]
-        fit.append({"target": t.name, "year": t.year, "data": t.value, "low": t.low, "high": t.high,
-                    "simulated": value, "within_band": bool(t.low <= value <= t.high), "source": t.source})
-    return {
-        "country": scenario.country, "scenario": scenario.name,
-        "date": datetime.date.today().isoformat(), "method": "simulated method of moments, Nelder-Mead, CRN",
-        "scale": objective.scale, "replicates": objective.replicates, "budget": budget,
-        "evaluations": objective.evaluations, "objective": loss, "converged": bool(result.success),
-        "target_years": sorted({t.year for t in objective.targets}), "parameters": values,
-        "priors": objective.priors, "fit": fit,
-        # parameters_sha256 is of the estimates: the values this file adds to the model.
-        "provenance": provenance.stamp(scenario, seed=objective.seed, parameters=values),
-    }
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value whose cumulative weight reaches ``q``."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(np.asarray(weights, dtype=float)[order])
+    index = min(int(np.searchsorted(cumulative, q * cumulative[-1])), len(values) - 1)
+    return float(np.asarray(values)[order][index])
+
+
+def identifiability(posterior: pd.DataFrame) -> list[dict]:
+    """Per parameter: the prior's and the posterior's spread; the ratio says how much the data pin it down."""
+    weights = posterior["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    rows = []
+    for f in FREE:
+        values = posterior[f.name].to_numpy(dtype=float)
+        mean = float(np.sum(weights * values))
+        sd = float(np.sqrt(np.sum(weights * (values - mean) ** 2)))
+        prior_sd = (f.high - f.low) / math.sqrt(12)
+        ratio = sd / prior_sd
+        verdict = "pinned down" if ratio < 0.35 else "partly identified" if ratio < 0.7 else "not identified"
+        rows.append({"parameter": f.name, "prior_low": f.low, "prior_high": f.high,
+                     "registry_default": parameters.BY_NAME[f.name].default,
+                     "posterior_median": weighted_quantile(values, weights, 0.5),
+                     "posterior_p05": weighted_quantile(values, weights, 0.05),
+                     "posterior_p95": weighted_quantile(values, weights, 0.95),
+                     "posterior_mean": mean, "posterior_sd": sd, "prior_sd": prior_sd,
+                     "sd_ratio": ratio, "identification": verdict})
+    return rows
+
+
+def point_estimate(posterior: pd.DataFrame) -> dict[str, float]:
+    """The weighted median of every parameter: robust to the particle cloud's tails."""
+    weights = posterior["weight"].to_numpy(dtype=float)
+    return {f.name: weighted_quantile(posterior[f.name].to_numpy(dtype=float), weights, 0.5) for f in FREE}
+
+
+def write_posterior(posterior: pd.DataFrame, record: dict, csv_path: Path = POSTERIOR_CSV) -> tuple[Path, Path]:
+    """The posterior sample (one row per particle: the free parameters and the particle's weight) and its record."""
+    csv_path = Path(csv_path)
+    json_path = csv_path.with_suffix(".json")
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in ((csv_path, posterior[[f.name for f in FREE] + ["weight"]].to_csv(index=False,
+                                                                                       float_format="%.6g")),
+                       (json_path, json.dumps(record, indent=2) + "\n")):
+        staging = path.with_suffix(path.suffix + ".partial")
+        staging.write_text(text)
+        staging.replace(path)
+    return csv_path, json_path
 
 
 def _toml_value(value) -> str:
@@ -211,11 +295,12 @@ SIGNATURE = "Written by `python run.py calibrate`"  # the first line of a parame
 
 
 def write(record: dict, path: Path | None = None) -> Path:
-    """The calibrated parameter file that the model loads by default for this country."""
+    """The point-estimate parameter file that the model loads by default for this country."""
     path = Path(path or CALIBRATED_DIR / f"{record['country']}.toml")
     lines = [
         f"# {SIGNATURE} on {record['date']}. Do not edit by hand: re-run the command.",
-        "# Estimates of the free behavioural parameters from data up to 2013 only (analysis/calibration.py).",
+        "# The weighted posterior median of the free behavioural parameters, fitted to data up to 2013 only",
+        "# (analysis/calibration.py); the posterior sample is tajikistan_posterior.csv.",
         "",
         "[calibration]",
         f'date = "{record["date"]}"',
@@ -223,17 +308,18 @@ def write(record: dict, path: Path | None = None) -> Path:
         f'scenario = "{record["scenario"]}"',
         f"scale = {record['scale']:g}",
         f"replicates = {record['replicates']}",
-        f"budget = {record['budget']}",
-        f"evaluations = {record['evaluations']}",
-        f"objective = {record['objective']:.6g}",
-        f"converged = {str(record['converged']).lower()}",
+        f"population_size = {record['population_size']}",
+        f"generations = {record['generations']}",
+        f"simulations = {record['simulations']}",
+        f"distance = {record['distance']:.6g}",
         f"target_years = {record['target_years']}",
+        f'inputs_sha256 = "{record["inputs_sha256"]}"',
         *(f"{key} = {_toml_value(value)}" for key, value in record["provenance"].items() if value is not None),
         "",
         "[parameters]",
     ]
     for name, value in record["parameters"].items():
-        lines.append(f"{name} = {value:.6g}  # prior {record['priors'][name]:g}")
+        lines.append(f"{name} = {value:.6g}  # registry default {record['priors'][name]:g}")
     lines.append("")
     for row in record["fit"]:
         lines += ["[[fit]]", f'target = "{row["target"]}"', f"year = {row['year']}", f"data = {row['data']:.6g}",
@@ -243,4 +329,208 @@ def write(record: dict, path: Path | None = None) -> Path:
     staging = path.with_suffix(".toml.partial")
     staging.write_text("\n".join(lines))
     staging.replace(path)
+    return path
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def stamp(scenario: Scenario, seed: int, values: dict) -> dict:
+    return provenance.stamp(scenario, seed=seed, parameters=values)
+
+
+# --- the ABC-SMC run -------------------------------------------------------------------------------------------
+
+# The share of proposals accepted per generation, for the cost estimate only: 0.39-0.53 in the six generations of the
+# committed posterior (tajikistan_posterior.json, generation_log); later generations of a longer run may accept less.
+ASSUMED_ACCEPTANCE = 0.4
+DATABASE = "calibration.db"
+CONFIGURATION = "calibration.json"
+
+
+class Simulator:
+    """pyabc's model: a parameter set -> the simulated moments, the mean of ``replicates`` runs whose seeds are the
+    same for every candidate (common random numbers). Module-level and picklable, for pyabc's worker processes."""
+
+    def __init__(self, scenario: Scenario, scale: float, replicates: int, seed: int):
+        self.scenario, self.scale, self.replicates, self.seed = fit_scenario(scenario), scale, replicates, seed
+        self.moments = declared_moments()
+        self.months = fit_months(scenario)
+
+    def frames(self, values: dict[str, float]) -> list[pd.DataFrame]:
+        from analysis.runner import replicate_seed, simulate
+
+        return [simulate(self.scenario, replicate_seed(self.seed, i), self.scale, self.months, overrides=values,
+                         calibrated=False).frame() for i in range(self.replicates)]
+
+    def __call__(self, parameter) -> dict[str, float]:
+        values = {f.name: float(parameter[f.name]) for f in FREE}
+        return simulated_moments(self.frames(values), self.moments)
+
+
+class BandDistance:
+    """pyabc's distance: ``total_distance`` of the simulated moments; the observed ones are the bands themselves."""
+
+    def __init__(self):
+        self.moments = declared_moments()
+
+    def __call__(self, simulated, observed) -> float:
+        return total_distance(simulated, self.moments)
+
+
+class ConfigurationError(ValueError):
+    """The output directory holds a calibration of another configuration or other inputs; one line."""
+
+
+def prior():
+    import pyabc
+
+    return pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low) for f in FREE})
+
+
+def sampler(workers: int, dask: str | None):
+    """pyabc's own sampler for the chosen executor, and the Dask client to close after (or None).
+
+    pyabc decides itself how many proposals to keep in flight and when a generation has enough accepted particles,
+    which ``analysis.backends``' fixed list of tasks cannot express; so the flags choose among pyabc's samplers:
+    one process (reproducible: each generation is seeded from the study seed), its multicore sampler, or its Dask
+    sampler on the same clusters as ``--dask`` elsewhere (single-threaded worker processes)."""
+    from pyabc import sampler as samplers
+
+    if dask is not None:
+        from distributed import Client, LocalCluster
+
+        if dask == "local":
+            client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None))
+        else:
+            from analysis.cli import InputError
+
+            try:
+                client = Client(dask, timeout=20)
+            except (OSError, TimeoutError) as error:
+                raise InputError(f"--dask: cannot reach the cluster at {dask}: {error}") from None
+            client.cluster = None
+        return samplers.DaskDistributedSampler(dask_client=client, batch_size=1), client
+    if workers <= 1:
+        return samplers.SingleCoreSampler(), None
+    return samplers.MulticoreEvalParallelSampler(n_procs=workers), None
+
+
+def configuration(scenario: Scenario, *, population_size: int, generations: int, scale: float, replicates: int,
+                  seed: int) -> dict:
+    inputs_sha256, files = inputs_record(scenario)
+    return {"scenario": scenario.name, "population_size": population_size, "generations": generations,
+            "scale": scale, "replicates": replicates, "seed": seed, "fit_end": FIT_END,
+            "inputs_sha256": inputs_sha256, "inputs": files}
+
+
+def estimate_simulations(population_size: int, generations: int) -> int:
+    """Proposals pyabc will simulate: the calibration sample from the prior, then every generation at about
+    ``ASSUMED_ACCEPTANCE``."""
+    return int(population_size * (1 + generations / ASSUMED_ACCEPTANCE))
+
+
+def run_abc(scenario: Scenario, out: Path, *, population_size: int, generations: int, scale: float,
+            replicates: int, seed: int, workers: int = 1, dask: str | None = None, progress: bool = True):
+    """Run (or resume) the ABC-SMC in ``out``; return pyabc's History. Every finished generation is in
+    ``out/calibration.db`` (pyabc's history database), so a killed run resumes at the generation it was in."""
+    import logging
+
+    import pyabc
+    from tqdm import tqdm
+
+    for name in ("ABC", "pyabc", "Sampler", "Epsilon", "Distance", "Acceptor", "Transitions", "History"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    out = Path(out)
+    wanted = configuration(scenario, population_size=population_size, generations=generations, scale=scale,
+                           replicates=replicates, seed=seed)
+    config_path, db_path = out / CONFIGURATION, out / DATABASE
+    if config_path.exists():
+        held = json.loads(config_path.read_text())
+        differing = [key for key in wanted if held.get(key) != wanted[key] and key != "generations"]
+        if differing:
+            raise ConfigurationError(f"{out} holds a calibration with other {', '.join(differing)}; choose another "
+                                     f"--out or the same settings")
+    chosen, client = sampler(workers, dask)
+    url = f"sqlite:///{db_path.resolve()}"
+
+    def smc():
+        return pyabc.ABCSMC(Simulator(scenario, scale, replicates, seed), prior(), BandDistance(),
+                            population_size=population_size, sampler=chosen)
+
+    try:
+        if not (db_path.exists() and config_path.exists()):
+            db_path.unlink(missing_ok=True)
+            smc().new(url, {m.key: m.value for m in declared_moments()})
+            config_path.write_text(json.dumps(wanted, indent=2) + "\n")
+        history = pyabc.History(url, _id=1)
+        done = history.max_t + 1
+        bar = tqdm(total=generations, initial=done, desc="ABC-SMC generations", unit="gen", disable=not progress)
+        while done < generations:
+            # Each generation loads the database afresh, exactly as a resumed run does, so an interrupted and an
+            # uninterrupted run take the same steps; on one process the generation's draws depend only on
+            # (seed, generation).
+            abc = smc()
+            abc.load(url, 1)
+            np.random.seed([seed, done])
+            history = abc.run(max_nr_populations=1)
+            done = history.max_t + 1
+            populations = history.get_all_populations()
+            bar.update(1)
+            bar.set_postfix(epsilon=f"{populations.epsilon.iloc[-1]:.3g}",
+                            simulations=int(populations.samples.sum()))
+        bar.close()
+        config_path.write_text(json.dumps({**wanted, "generations": max(generations, done)}, indent=2) + "\n")
+        return history
+    finally:
+        if client is not None:
+            cluster = client.cluster  # a LocalCluster this command started, or None for a cluster it joined
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def posterior_sample(history) -> pd.DataFrame:
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    frame = frame.reset_index(drop=True)[[f.name for f in FREE]]
+    frame["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
+    return frame
+
+
+def generations_table(history) -> list[dict]:
+    populations = history.get_all_populations()
+    populations = populations[populations.t >= 0]
+    return [{"t": int(row.t), "epsilon": float(row.epsilon), "simulations": int(row.samples),
+             "acceptance_rate": None} for row in populations.itertuples()]
+
+
+def plot_prior_posterior(posterior: pd.DataFrame, identification: list[dict], path: Path) -> Path:
+    """One panel per parameter: the uniform prior's density against the weighted posterior histogram, titled with
+    the identification verdict (posterior sd over prior sd)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    columns = 3
+    rows = math.ceil(len(FREE) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.8 * rows), squeeze=False)
+    weights = posterior["weight"].to_numpy(dtype=float)
+    for ax, f, row in zip(axes.flat, FREE, identification, strict=False):
+        ax.hist(posterior[f.name], bins=20, range=(f.low, f.high), weights=weights, density=True, alpha=0.6,
+                label="posterior")
+        ax.plot([f.low, f.high], [1 / (f.high - f.low)] * 2, color="black", label="prior (uniform)")
+        ax.axvline(row["registry_default"], color="grey", linestyle=":", label="registry default")
+        ax.set_title(f"{f.name}\n{row['identification']} (sd ratio {row['sd_ratio']:.2f})", fontsize=9)
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(FREE):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    figure.suptitle("Prior against posterior (ABC-SMC on 2010-2013 Tajik data)", fontsize=10)
+    figure.tight_layout()
+    path = Path(path)
+    figure.savefig(path, dpi=80)
+    plt.close(figure)
     return path

@@ -59,19 +59,25 @@ def initial_agents(scenario: Scenario, scale: float) -> int:
 def run_many(scenarios, replicates: int, seed: int, scale: float, months: int | None = None, engine: str = "fast",
              workers: int | None = 1, overrides: dict | None = None, study_seeds: dict | None = None,
              description: str | None = "replicates", *, dask: str | None = None, backend=None,
-             calibrated: bool = True) -> dict[str, pd.DataFrame]:
+             calibrated: bool = True, draws: list[dict] | None = None) -> dict[str, pd.DataFrame]:
     """Run every scenario ``replicates`` times through one backend; return ``{scenario name: timeseries}``.
 
     Every scenario uses the study ``seed`` (common random numbers) unless ``study_seeds`` gives a scenario its
     own, which is only useful to measure what common random numbers buy. ``months`` defaults to each scenario's
     own horizon. The runs go to ``backend`` if given (left open), else to ``open_backend(dask, workers)``;
-    ``description`` labels the progress bar (None: no bar). Raises ``SetupError`` if the model refuses its set-up
+    ``description`` labels the progress bar (None: no bar). ``draws``: posterior parameter sets
+    (``analysis.posterior``); replicate ``i`` of every scenario runs ``draws[i % len(draws)]`` for the parameters the
+    scenario does not set itself, then ``overrides``. Raises ``SetupError`` if the model refuses its set-up
     and ``analysis.backends.RunError`` if a run fails otherwise."""
     tasks = []
     for s in scenarios:
         study = (study_seeds or {}).get(s.name, seed)
         for i in range(replicates):
-            tasks.append(((s.name, i), (s, replicate_seed(study, i), scale, months or s.months, engine, overrides,
+            values = overrides
+            if draws:
+                draw = {k: v for k, v in draws[i % len(draws)].items() if k not in s.parameters}
+                values = {**draw, **(overrides or {})}
+            tasks.append(((s.name, i), (s, replicate_seed(study, i), scale, months or s.months, engine, values,
                                         calibrated)))
     seeds = {task_id: args[1] for task_id, args in tasks}
     frames: dict = {}

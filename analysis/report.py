@@ -123,7 +123,12 @@ def _embeddable(figure, path: Path, fmt: str) -> tuple[str, bytes]:
 # ---------------------------------------------------------------------------------------------------- run
 def _run_meta(manifest: dict) -> dict:
     return {"scenario": manifest.get("scenario"), "seed": manifest.get("seed"), "scale": manifest.get("scale"),
-            "replicates": manifest.get("replicates"), "engine": manifest.get("engine")}
+            "replicates": manifest.get("replicates"), "engine": manifest.get("engine"), **_bands(manifest)}
+
+
+def _bands(manifest: dict) -> dict:
+    """The figures' note on what the bands hold (parameter and stochastic uncertainty, or stochastic only)."""
+    return {"note": f"Bands: {manifest['bands']}."} if manifest.get("bands") else {}
 
 
 def _read_csv(path) -> pd.DataFrame:
@@ -249,7 +254,7 @@ def _design_meta(manifest: dict) -> dict:
     scenario = manifest.get("scenario")
     name = scenario.get("name") if isinstance(scenario, dict) else scenario
     return {"scenario": name, "seed": manifest.get("seed"), "scale": manifest.get("scale"),
-            "replicates": manifest.get("replicates"), "engine": manifest.get("engine")}
+            "replicates": manifest.get("replicates"), "engine": manifest.get("engine"), **_bands(manifest)}
 
 
 def _design_parameters(manifest: dict) -> list[str]:

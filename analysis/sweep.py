@@ -57,6 +57,17 @@ class Sweep:
     scale: float
     months: int
     engine: str = "fast"
+    # Posterior parameter sets (analysis.posterior): replicate r of every point runs draws[r % len(draws)] for the
+    # parameters neither the design nor the scenario sets. Empty: the point estimate.
+    draws: tuple = ()
+
+    def overrides(self, replicate: int, point: dict) -> dict:
+        """What run (point, replicate) sets over the scenario: its posterior draw, then the design point."""
+        if not self.draws:
+            return point
+        draw = {k: v for k, v in self.draws[replicate % len(self.draws)].items()
+                if k not in point and k not in self.scenario.parameters}
+        return {**draw, **point}
 
     @property
     def runs(self) -> int:
@@ -95,6 +106,7 @@ class Sweep:
             "start": s.start,
             "end": self.dates()[-1],
             "scenario_path": s.path,
+            "posterior_draws": [dict(d) for d in self.draws],
             # model_version defines the runs (a store made by another model is refused); the other fields
             # describe how they were made. parameters_sha256: the values before the design's and the shocks.
             **provenance.stamp(s, seed=self.seed, parameters=base_values(s.country, s.parameters)),
@@ -177,7 +189,7 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
         return store
     if estimate and not todo.empty:
         first = todo.iloc[0]
-        overrides = {name: float(first[name]) for name in sweep.design.names}
+        overrides = sweep.overrides(int(first["replicate"]), {name: float(first[name]) for name in sweep.design.names})
         try:
             seconds_per_run = pilot(sweep, overrides)
         except ValueError as error:
@@ -210,7 +222,8 @@ def _execute(sweep, store, backend, plan, todo, done, part_runs, flush_seconds, 
     by_run = plan.set_index("run_id", drop=False)
     names = sweep.design.names
     tasks = ((int(row.run_id), (int(row.seed), sweep.scale, sweep.months, sweep.engine,
-                                {name: float(getattr(row, name)) for name in names}))
+                                sweep.overrides(int(row.replicate),
+                                                {name: float(getattr(row, name)) for name in names})))
              for row in todo.itertuples(index=False))
     limit = part_runs or FLUSH_RUNS
     batch, done = [], dict(done)

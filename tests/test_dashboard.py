@@ -98,7 +98,7 @@ def test_saved_scenario_reproduces_the_dashboard_numbers_with_run_py_run(tmp_pat
     assert "note" in path.read_text() and "--seed 7 --scale 1000 --replicates 2 --months 6" in path.read_text()
     out = tmp_path / "out"
     subprocess.run([sys.executable, "run.py", "run", str(path), "--seed", "7", "--scale", "1000", "--replicates",
-                    "2", "--months", "6", "--out", str(out), "--no-plots"], cwd=ROOT, check=True,
+                    "2", "--months", "6", "--point-estimate", "--out", str(out), "--no-plots"], cwd=ROOT, check=True,
                    capture_output=True)
     cli = pd.read_csv(out / "timeseries.csv")
     mine = model.results()

@@ -32,8 +32,10 @@ COARSE = {
         [*FAST, "--replicates", "1"],
     "python run.py sensitivity scenarios/baseline.toml --method sobol --samples 64 "
     "--params raid_intensity,rub_per_usd,hostility": [*FAST, "--samples", "4", "--replicates", "1"],
-    "python run.py calibrate": ["--budget", "2", "--scale", "4000", "--replicates", "1"],
-    "python run.py validate": ["--replicates", "1", "--scale", "4000", "--workers", "1", "--no-plots"],
+    "python run.py run scenarios/baseline.toml --posterior 20": [*FAST, "--replicates", "2", "--posterior", "2"],
+    "python run.py calibrate": ["--population", "4", "--generations", "1", "--scale", "4000", "--replicates", "1",
+                                "--workers", "1"],
+    "python run.py validate": ["--posterior", "2", "--scale", "4000", "--workers", "1", "--no-plots"],
     "python run.py plot results/demo": [],
     "python run.py bench --quick": [],
     "python run.py bench --json results/bench.json": ["--quick"],
@@ -66,7 +68,7 @@ def run(command: str, extra: list[str], tmp_path: Path) -> subprocess.CompletedP
     if verb in ("run", "compare", "sweep", "sensitivity", "validate", "discover"):
         extra = [*extra, "--out", str(tmp_path / verb)]
     if verb == "calibrate":
-        extra = [*extra, "--output", str(tmp_path / "calibrated.toml")]
+        extra = [*extra, "--out", str(tmp_path / "calibration"), "--write-to", str(tmp_path / "calibrated")]
     if verb == "bench":
         extra = [*extra, "--json", str(tmp_path / "bench.json")]
     if verb == "plot":

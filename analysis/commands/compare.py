@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 from analysis import cli
-from analysis.commands.run import add_run_flags, check_flags, load_scenario, simulate
+from analysis.commands.run import add_run_flags, bands_note, check_flags, load_scenario, posterior_draws, simulate
 from sim.scenario import ScenarioError
 
 
@@ -51,6 +51,7 @@ def load_all(args):
 def main(args):
     base, alternatives = load_all(args)
     scenarios = [base, *alternatives]
+    draws, described = posterior_draws(args)
     check_flags(args, args.replicates * len(scenarios), scenarios)
     out = Path(args.out) if args.out else Path("results") / (
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
@@ -64,13 +65,14 @@ def main(args):
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:
-        series = simulate(scenarios, args, backend)
-    summaries = {s.name: ensemble.summarise(series[s.name]) for s in scenarios}
+        series = simulate(scenarios, args, backend, draws)
+    summaries = {s.name: ensemble.summarise(series[s.name]).assign(bands=bands_note(described)) for s in scenarios}
     diffs = [compare.differences(series[base.name], series[a.name], a.name) for a in alternatives]
     import pandas as pd
 
     differences = pd.concat(diffs, ignore_index=True)
     table = compare.comparison(differences)
+    table["bands"] = bands_note(described).replace("stochastic", "paired stochastic", 1)
     wall = time.perf_counter() - began
     info = {
         "kind": "compare",
@@ -88,7 +90,9 @@ def main(args):
         "engine": args.engine,
         "workers": backend.workers,
         "wall_time_s": round(wall, 3),
-        "common_random_numbers": "replicate i of every scenario runs with analysis.runner.replicate_seed(seed, i)",
+        "common_random_numbers": "replicate i of every scenario runs with analysis.runner.replicate_seed(seed, i)"
+                                  " and the same posterior draw",
+        "posterior": described, "bands": bands_note(described),
         # Each scenario's own hashes are in "scenarios" and in its run.json.
         **provenance.stamp(seed=args.seed),
     }
@@ -98,7 +102,7 @@ def main(args):
                                          months=s.months, engine=args.engine, workers=backend.workers)
             manifest.update(wall_time_s=round(wall, 3), wall_time_note="the whole comparison",
                             compute_time_s=round(series[s.name].attrs["compute_time_s"], 3),
-                            part_of_comparison=True)
+                            part_of_comparison=True, posterior=described, bands=bands_note(described))
             ensemble.write(staging / s.name, series[s.name], summaries[s.name], manifest)
         table.to_csv(staging / "comparison.csv", index=False)
         differences.to_csv(staging / "differences.csv", index=False)

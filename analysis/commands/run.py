@@ -22,6 +22,9 @@ def add_run_flags(parser):
                                "atomically); anything else is refused",
                       workers_help="local worker processes, or workers of --dask local (default: the CPU count, at "
                                    "most the number of runs); results do not depend on it")
+    from analysis import posterior
+
+    posterior.add_flag(parser, posterior.DEFAULT_DRAWS)
 
 
 def register(subparsers):
@@ -70,17 +73,40 @@ def check_flags(args, runs: int, scenarios=()) -> None:
                    engine=getattr(args, "engine", "fast"), yes=args.yes)
 
 
-def simulate(scenarios, args, backend):
+def posterior_draws(args) -> tuple[list[dict] | None, dict | None]:
+    """The posterior draws of ``--posterior N`` (by default one per replicate, up to ``DEFAULT_DRAWS``), and what
+    the manifest says about them; ``args.replicates`` grows to at least one replicate per draw."""
+    from analysis import posterior
+
+    n = args.posterior
+    if n is None and posterior.DEFAULT_DRAWS and not getattr(args, "point_estimate", False):
+        n = min(posterior.DEFAULT_DRAWS, args.replicates)
+    if not n:
+        return None, None
+    args.replicates = posterior.replicates_for(args.replicates, n)
+    sample = posterior.load()
+    return sample.draws(n, args.seed), sample.describe(n)
+
+
+def bands_note(described: dict | None) -> str:
+    from analysis import posterior
+
+    return described["bands"] if described else posterior.BANDS_STOCHASTIC
+
+
+def simulate(scenarios, args, backend, draws=None):
     """Run the ensembles on ``backend``, turning the model's refusal of its set-up into one line of bad input."""
     from analysis import ensemble
 
     with cli.refused_setup():
         return ensemble.run_many(scenarios, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                                 months=args.months, engine=args.engine, backend=backend, description="runs")
+                                 months=args.months, engine=args.engine, backend=backend, description="runs",
+                                 draws=draws)
 
 
 def main(args):
     scenario = load_scenario(args.scenario, args.months)
+    draws, described = posterior_draws(args)
     check_flags(args, args.replicates, [scenario])
     out = Path(args.out) if args.out else Path("results") / scenario.name
 
@@ -91,12 +117,14 @@ def main(args):
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates) as backend:
-        series = simulate([scenario], args, backend)[scenario.name]
+        series = simulate([scenario], args, backend, draws)[scenario.name]
     summary = ensemble.summarise(series)
+    summary["bands"] = bands_note(described)
     wall = time.perf_counter() - began
     manifest = ensemble.manifest(scenario, replicates=args.replicates, seed=args.seed, scale=args.scale,
                                  months=scenario.months, engine=args.engine, workers=backend.workers)
-    manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3))
+    manifest.update(wall_time_s=round(wall, 3), compute_time_s=round(series.attrs["compute_time_s"], 3),
+                    posterior=described, bands=bands_note(described))
     with atomic_directory(out, "run", inputs=scenario.sources) as staging:
         ensemble.write(staging, series, summary, manifest)
 
@@ -107,7 +135,8 @@ def main(args):
           f"{scenario.start}..{dates[-1]} ({scenario.months} months), engine {args.engine}, seed {args.seed}, "
           f"{wall:.1f} s on {backend.description}\n")
     print(ensemble.summary_text(summary, dates[-1], dates[11] if len(dates) >= 12 else None))
-    print(f"\nstart = mean of the first month; bands are 5-95 % over replicates. All metrics: {out}/summary.csv")
+    print(f"\nstart = mean of the first month; bands are 5-95 % over replicates, {bands_note(described)}. "
+          f"All metrics: {out}/summary.csv")
     cli.render(out, args)
     print(f"wrote {out}/")
     return 0

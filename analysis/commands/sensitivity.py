@@ -16,6 +16,7 @@ from analysis.commands.sweep import (
     parse_factors,
     parse_params,
     render,
+    with_posterior,
 )
 
 DEFAULT_REPLICATES = 2
@@ -92,6 +93,7 @@ def main(args):
     except design.DesignError as error:
         flag = "--levels" if "levels" in str(error) else "--samples"
         raise InputError(f"{flag}: {error}") from None
+    plan = with_posterior(plan, args)
     out = execute(plan, args, f"results/{scenario.name}-sensitivity-{args.method}")
     try:
         results = sensitivity.analyse(out, outputs)

@@ -19,6 +19,9 @@ def add_run_flags(parser, replicates: int):
                       workers_help="local worker processes, or workers of --dask local (default: the CPU count)")
     parser.add_argument("--part-runs", type=positive_int, metavar="N",
                         help="write a Parquet part at least every N runs (default: every 1000 runs or 10 s)")
+    from analysis import posterior
+
+    posterior.add_flag(parser, None)
 
 
 def add_factor_flags(parser, params_help: str):
@@ -120,7 +123,20 @@ def check_common(args):
     months = args.months or loaded.months
     if months > scenarios.MAX_MONTHS:
         raise InputError(f"--months: at most {scenarios.MAX_MONTHS}, got {months}")
+    if args.posterior:
+        args.replicates = max(args.replicates, args.posterior)
     return loaded, months
+
+
+def with_posterior(plan, args):
+    """The plan with ``--posterior N`` draws (replicate r of every point runs draw r mod N)."""
+    import dataclasses
+
+    if not args.posterior:
+        return plan
+    from analysis import posterior
+
+    return dataclasses.replace(plan, draws=tuple(posterior.load().draws(args.posterior, args.seed)))
 
 
 def check_cost(args, scenario, months: int, points: float, parameters: int, flag: str) -> None:
@@ -184,8 +200,8 @@ def main(args):
             plan_design = design.latin_hypercube(factors, args.lhs, args.seed)
     except design.DesignError as error:
         raise InputError(f"{'--vary' if args.vary else '--lhs'}: {error}") from None
-    plan = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
-                       scale=args.scale, months=months, engine=args.engine)
+    plan = with_posterior(sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
+                                      scale=args.scale, months=months, engine=args.engine), args)
     out = execute(plan, args, f"results/{scenario.name}-sweep")
     from analysis.store import StoreError
 

@@ -221,7 +221,8 @@ def scenario_text(base_file, shocks, *, name: str, description: str, directory, 
     horizon = f" --months {months}" if months else ""
     lines = [
         "# Designed in the dashboard (python run.py dashboard). The same numbers, from the command line:",
-        f"#   python run.py run <this file> --seed {seed} --scale {scale:g} --replicates {replicates}{horizon}",
+        f"#   python run.py run <this file> --seed {seed} --scale {scale:g} --replicates {replicates}{horizon} "
+        f"--point-estimate",
         "[scenario]",
         f"name = {_toml_string(name)}",
         f"description = {_toml_string(description)}",
