@@ -10,7 +10,7 @@ thousand agents; it is about 200 times slower than the fast engine.
 A month (docs/ODD.md §3): every migrant abroad works, is paid, keeps or loses status, may be checked, sends money
 home, and may return or naturalise (``work_abroad``); everyone at home may leave (``consider_leaving``); everyone
 at home then meets the home labour market (``work_at_home``); everyone ages, lets grievance drift and keeps up ties
-(``grow_older``), and the entrants join; households count their income; the census and risk conditions are taken.
+(``grow_older``), and the entrants join; households count their income; the census and exposure counts are taken.
 """
 
 import mesa
@@ -305,13 +305,11 @@ class ReferenceEngine:
                     hh.region.shape[0])
 
     def _census(self, month):
-        """The census counts everyone (``indicators.count``); each young, aggrieved person is then tested for the
-        risk conditions (``indicators.condition``)."""
+        """The census and the exposure counts, person by person (``indicators.count``), and the total grievance."""
         census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
-        people, n = self.people, len(self.by_slot)
-        call(indicators.count, self.people_ref, self.params_ref, 0, n, month, census)
-        for i in np.flatnonzero(people.location[:n] != GONE):
-            risk[indicators.GRIEVANCE_TOTAL] += people.grievance[i]
-            if call(indicators.young_and_aggrieved, self.people_ref, i, self.params_ref):
-                call(indicators.condition, self.people_ref, self.households_ref, i, self.params_ref, month, risk)
+        people = self.people
+        for i in range(len(self.by_slot)):
+            call(indicators.count, self.people_ref, self.params_ref, i, i + 1, month, census, risk)
+            if people.location[i] < GONE:
+                risk[indicators.GRIEVANCE_TOTAL] += people.grievance[i]
         return census, risk

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 from analysis import cli
-from analysis.commands.run import add_run_flags, check_flags, load_scenario, simulate
+from analysis.commands.run import add_run_flags, check_flags, load_scenario, simulate, warn_if_imprecise
 from sim.scenario import ScenarioError
 
 
@@ -61,6 +61,7 @@ def main(args):
 
     inputs = [path for s in scenarios for path in s.sources]
     check_output_directory(out, "compare", inputs=inputs)
+    warn_if_imprecise(args.scale)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:
