@@ -126,6 +126,7 @@ class FastEngine:
         self._allocate_rows()
         location = self.people.location[:self.next_free]
         self.abroad_rows = np.flatnonzero((location != HOME) & (location < GONE)).astype(np.int32)
+        self.income_history = indicators.income_history(self.households.region.shape[0])
 
     @property
     def agents(self) -> int:
@@ -169,6 +170,8 @@ class FastEngine:
 
         household_counts = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
                                            hh.region.shape[0])
+        risk[indicators.INCOME_FELL] = indicators.income_fell(hh, self.income_history, v, month, 0,
+                                                              hh.region.shape[0])
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v)

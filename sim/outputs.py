@@ -71,8 +71,8 @@ OUTPUTS: tuple[Output, ...] = (
            "Young men at home who came back within risk_returnee_window_months and have been jobless "
            "long_unemployed_months or more, per 100,000 young men at home"),
     Output("exposure_income_fell_per_100k", "per 100,000",
-           "Households whose 3-month income per member is more than risk_income_drop below its 12-month average, "
-           "per 100,000 households"),
+           "Households whose 3-month average income per member is more than risk_income_drop below the same "
+           "average a year earlier, per 100,000 households"),
     Output("exposed_any_per_100k", "per 100,000",
            "Young men exposed to at least one of the person-level conditions above (unweighted), per 100,000 young "
            "men"),
@@ -142,7 +142,7 @@ def assemble(raw: dict, scale: float, gdp_usd_bn: float) -> dict:
         "exposure_banned_idle_per_100k": per_100k(raw["young_men_home_banned_idle"], raw["young_men_home"]),
         "exposure_jobless_returnees_per_100k": per_100k(raw["young_men_home_jobless_returnees"],
                                                         raw["young_men_home"]),
-        "exposure_income_fell_per_100k": per_100k(raw["households_income_fell"], raw["households"]),
+        "exposure_income_fell_per_100k": per_100k(raw["households_income_fell_year_on_year"], raw["households"]),
         "exposed_any_per_100k": per_100k(raw["young_men_exposed"], raw["young_men"]),
         "mean_grievance": _rate(raw["grievance_total"], raw["population"]),
     }

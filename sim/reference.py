@@ -220,6 +220,7 @@ class ReferenceEngine:
         self.memory = conditions.initial_memory(self.people, profile, model.values, model.first_month, n,
                                                 model.scale)
         self.by_slot: list[MigrantWorker] = [MigrantWorker(model, slot) for slot in range(n)]
+        self.income_history = indicators.income_history(self.households.region.shape[0])
         self.households_ref = _for_rules(_HouseholdsRef, self.households)
         self.params_ref = None
         self._allocate_scratch()
@@ -278,6 +279,9 @@ class ReferenceEngine:
 
         household_counts = self._update_households(profile.facts["poverty_line_usd"])
         census, risk = self._census(month)
+        for h in range(hh.region.shape[0]):
+            risk[indicators.INCOME_FELL] += call(indicators.income_fell, self.households_ref, self.income_history,
+                                                 self.params_ref, month, h, h + 1)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v)

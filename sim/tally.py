@@ -18,7 +18,8 @@ CENSUS_NAMES = ("population", "abroad_russia", "abroad_kazakhstan", "abroad_othe
                 "returnees_jobless", "resting")
 RISK_NAMES = ("young_men", "young_men_russia", "young_men_russia_irregular", "young_men_russia_listed",
               "young_men_home", "young_men_home_expelled", "young_men_home_banned_idle",
-              "young_men_home_jobless_returnees", "young_men_exposed", "grievance_total")
+              "young_men_home_jobless_returnees", "young_men_exposed", "grievance_total",
+              "households_income_fell_year_on_year")
 
 
 def month_record(tally, census, risk, market, conditions, entrants, households, household_counts, home_earnings):

@@ -61,3 +61,16 @@ def test_the_exposure_windows_and_thresholds_are_the_parameters(world):
     risk[:] = 0
     ind.count(p, w.v, 0, 1, w.month, np.zeros(len(ind.CENSUS)), risk)
     assert risk[ind.EXPELLED] == risk[ind.JOBLESS_RETURNEES] == risk[ind.EXPOSED] == 1
+
+
+def test_a_household_income_fell_when_it_is_well_below_the_same_months_a_year_earlier(world):
+    w = world(1, households=3, risk_income_drop=0.2)
+    hh = w.households
+    history = ind.income_history(3)
+    hh.income_recent_usd[:] = [100.0, 100.0, 100.0]
+    assert ind.income_fell(hh, history, w.v, w.month, 0, 3) == 0  # no history yet: nothing fell
+    for later in range(1, 12):  # eleven months later, other slots: the first month's values stay
+        ind.income_fell(hh, history, w.v, w.month + later, 0, 3)
+    hh.income_recent_usd[:] = [79.0, 81.0, 60.0]  # a year later: 21 % and 40 % down count, 19 % does not
+    assert ind.income_fell(hh, history, w.v, w.month + 12, 0, 3) == 2
+    assert np.allclose(history[(w.month + 12) % 12], [79.0, 81.0, 60.0])

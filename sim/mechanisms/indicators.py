@@ -11,13 +11,15 @@ Young men (under ``risk_young_max_age`` + 1 years) in Russia who are irregular, 
 register (ICG 2015, Tucker 2016: recruitment happened mostly among migrants in Russia, in precarious status). Young
 men at home who were expelled from Russia within ``risk_returnee_window_months``; who are banned from re-entry and
 without work; or who came back within the window and have been jobless for ``long_unemployed_months`` or more (ICG
-2015 on jobless returnees and deportees). Police checks and households whose income fell come from the month's
-event counts and the households' flags (``sim.outputs``).
+2015 on jobless returnees and deportees). Households whose income fell are counted against the same months a year
+earlier (``income_fell``), so the seasonal cycle of remittances is not counted as a fall; police checks come from
+the month's event counts (``sim.outputs``).
 
 The month-end census of stocks, including the home labour force and its unemployment (so this month's entrants,
 who start jobless, count), is taken here too.
 """
 
+import numpy as np
 from numba import njit
 
 from sim import random_streams as rs
@@ -30,7 +32,14 @@ CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
  YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
 (YOUNG_MEN, YOUNG_MEN_RUSSIA, IRREGULAR, LISTED, YOUNG_MEN_HOME, EXPELLED, BANNED_IDLE, JOBLESS_RETURNEES, EXPOSED,
- GRIEVANCE_TOTAL) = range(len(RISK))
+ GRIEVANCE_TOTAL, INCOME_FELL) = range(len(RISK))
+INCOME_HISTORY_MONTHS = 12
+
+
+def income_history(n_households: int):
+    """The households' 3-month average incomes of the last twelve months (row ``month % 12``), NaN until a
+    household has a year of history; ``income_fell`` reads and updates it."""
+    return np.full((INCOME_HISTORY_MONTHS, n_households), np.nan, dtype=np.float32)
 
 
 @njit(cache=True, inline="always")
@@ -114,3 +123,18 @@ def count(people, v, start, stop, month, census, risk):
     risk[BANNED_IDLE] += banned_idle
     risk[JOBLESS_RETURNEES] += jobless_returnees
     risk[EXPOSED] += exposed
+
+
+@njit(cache=True, inline="always")
+def income_fell(households, history, v, month, start, stop):
+    """How many households among ``start`` to ``stop - 1`` have a 3-month average income per member more than
+    ``risk_income_drop`` below the same average a year earlier; then stores this month's averages in ``history``
+    for next year. Needs this month's ``households.income_recent_usd`` (``households.step``)."""
+    slot = month % INCOME_HISTORY_MONTHS
+    kept_share = 1.0 - v.risk_income_drop
+    fell = 0
+    for h in rs.rows(start, stop):
+        recent = households.income_recent_usd[h]
+        fell += recent < kept_share * history[slot, h]  # False while the year-old value is NaN
+        history[slot, h] = recent
+    return fell
