@@ -118,19 +118,23 @@ def figure(table: pd.DataFrame):
     from analysis import plots
 
     names = list(dict.fromkeys(table["parameter"]))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.0), squeeze=False)
+    colour = {name: f"C{k}" for k, name in enumerate(outputs.EXPOSURES)}  # one colour per component throughout
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.6), squeeze=False, sharey=True)
     for ax, name in zip(axes[0], names, strict=True):
         part = table[table["parameter"] == name]
         for component, rows in part.groupby("component", sort=False):
-            ax.plot(rows["value"], rows["level"], marker="o", label=plots.label(component))
+            ax.plot(rows["value"], rows["level"], marker="o", color=colour[component], label=plots.label(component))
         ax.axvline(part["default"].iloc[0], color="grey", linestyle=":", linewidth=1)
         ax.set_xlabel(f"{name} (dotted: default)")
-        ax.set_ylabel("per 100,000 of the group")
         ax.set_yscale("log")
-        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel("per 100,000 of the group")
+    shown = [c for c in outputs.EXPOSURES if c in set(table["component"])]
+    handles = [plt.Line2D([], [], color=colour[c], marker="o") for c in shown]
+    fig.legend(handles, [plots.label(c) for c in shown], loc="lower center", ncol=4, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.04))
     fig.suptitle("Exposure components across their defining parameters (baseline, mean of replicates)")
     fig.text(0.01, 0.01, plots.RISK_NOTE, fontsize=7)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    fig.tight_layout(rect=(0, 0.14, 1, 0.95))
     return fig
 
 

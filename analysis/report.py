@@ -505,7 +505,7 @@ def _page(kind: str, manifest: dict, sections, figures) -> str:
                          f"</figure>")
     parts.append(_scenario_section(kind, manifest))
     parts.append(f"<h2>Provenance</h2>{_provenance(manifest)}")
-    parts.append("<p class=note>Risk figures are aggregate counts of people in conditions, never per-person "
+    parts.append("<p class=note>Exposure figures are aggregate counts per 100,000 of a group, never per-person "
                  "scores; see docs/ethics.md in the project.</p>")
     body = "\n".join(parts)
     return (f"<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
