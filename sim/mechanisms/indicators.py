@@ -8,7 +8,8 @@ and no weighting: the components are reported separately, with an unweighted cou
 least one of them.
 
 Young men (under ``risk_young_max_age`` + 1 years) in Russia who are irregular, or on the controlled-persons
-register (ICG 2015, Tucker 2016: recruitment happened mostly among migrants in Russia, in precarious status). Young
+register (ICG 2015; Lemon 2015; Elshimi et al. 2018: recruitment happened mostly among migrants in Russia, in
+precarious status). Young
 men at home who were expelled from Russia within ``risk_returnee_window_months``; who are banned from re-entry and
 without work; or who came back within the window and have been jobless for ``long_unemployed_months`` or more (ICG
 2015 on jobless returnees and deportees). Households whose income fell are counted against the same months a year
@@ -27,7 +28,8 @@ from sim import tally as t
 from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
 from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 
-# Slots of the census and of the risk counts, in the order of their names in ``sim.tally``.
+# Slots of the census and of the exposure counts (with the total grievance), in the order of their names in
+# ``sim.tally``.
 CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
  YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
