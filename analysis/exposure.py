@@ -145,18 +145,28 @@ def _scales(text: str) -> list[float]:
     return scales
 
 
+def _at_least(minimum: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise ValueError(text)
+        return value
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.exposure", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     measure = sub.add_parser("precision", help="the 90%% band of each component by scale")
     measure.add_argument("--scales", default="5,10,20,40,80", type=_scales, help="persons per agent, comma-separated")
-    measure.add_argument("--replicates", type=int, default=12)
-    measure.add_argument("--months", type=int, default=24)
+    measure.add_argument("--replicates", type=_at_least(2), default=12)
+    measure.add_argument("--months", type=_at_least(1), default=24)
     draw = sub.add_parser("figure", help="each component across its defining parameters")
     draw.add_argument("--out", required=True)
-    draw.add_argument("--scale", type=float, default=100.0)
-    draw.add_argument("--replicates", type=int, default=4)
-    draw.add_argument("--months", type=int, default=24)
+    draw.add_argument("--scale", type=_scales, default=[100.0], help="persons per agent")
+    draw.add_argument("--replicates", type=_at_least(1), default=4)
+    draw.add_argument("--months", type=_at_least(1), default=24)
     args = parser.parse_args(argv)
     if args.what == "precision":
         table = precision(args.scales, args.replicates, args.months)
@@ -165,7 +175,7 @@ def main(argv=None) -> int:
         wide.insert(0, "level", levels.round(0))
         print(wide.round(3).to_string())
     else:
-        table = across_parameters(scale=args.scale, replicates=args.replicates, months=args.months)
+        table = across_parameters(scale=args.scale[0], replicates=args.replicates, months=args.months)
         print(table.to_string(index=False))
         figure(table).savefig(args.out, dpi=120)
     return 0
