@@ -40,7 +40,7 @@ ID_COLUMNS = ("replicate", "seed", "date")
 KEY_METRICS = ("migrants_abroad", "migrants_irregular", "departures", "returns_voluntary", "deportations",
                "entry_refusals", "banned_stock", "register_stock", "remittances_usd", "remittances_pct_gdp",
                "household_poverty_rate", "unemployment_rate", "youth_unemployment_rate",
-               "returnee_unemployment_rate", "risk_index", "at_risk_per_100k")
+               "returnee_unemployment_rate", "exposed_any_per_100k")
 
 
 def initial_agents(scenario: Scenario, scale: float) -> int:
@@ -141,11 +141,14 @@ def month_dates(timeseries: pd.DataFrame) -> list[str]:
 
 def summarise(timeseries: pd.DataFrame, metrics=outputs.NAMES, at_month: int = 12) -> pd.DataFrame:
     """One row per metric: the statistics over replicates at the horizon (last month), the same prefixed ``m12_``
-    at month ``at_month`` (NaN if the run is shorter), the mean in the first month (``start_mean``) and the mean
-    change from the first month to the horizon (``change_from_start_mean``)."""
+    at month ``at_month`` (NaN if the run is shorter), the mean in the first month (``start_mean``), the mean
+    change from the first month to the horizon (``change_from_start_mean``) and the change from the same month a
+    year earlier to the horizon, paired by replicate (``change_12m_mean`` with its 95 % CI; NaN if the run is
+    shorter than 13 months), which the seasonal cycle does not bias."""
     dates = month_dates(timeseries)
     first, last = dates[0], dates[-1]
     twelfth = dates[at_month - 1] if len(dates) >= at_month else None
+    year_earlier = dates[-13] if len(dates) >= 13 else None
     by_date = {d: frame.sort_values("replicate") for d, frame in timeseries.groupby("date")}
     rows = []
     for metric in metrics:
@@ -156,6 +159,13 @@ def summarise(timeseries: pd.DataFrame, metrics=outputs.NAMES, at_month: int = 1
         start = by_date[first][metric].to_numpy(dtype=float)
         row["start_mean"] = float(start.mean())
         row["change_from_start_mean"] = float((by_date[last][metric].to_numpy(dtype=float) - start).mean())
+        if year_earlier:
+            change = describe(by_date[last][metric].to_numpy(dtype=float) -
+                              by_date[year_earlier][metric].to_numpy(dtype=float))
+        else:
+            change = dict.fromkeys(STATISTICS, np.nan)
+        row.update({"change_12m_mean": change["mean"], "change_12m_ci_low": change["mean_ci_low"],
+                    "change_12m_ci_high": change["mean_ci_high"]})
         rows.append(row)
     return pd.DataFrame(rows)
 

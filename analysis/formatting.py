@@ -7,8 +7,8 @@
     format_duration(3725)                        # '1 h 2 min'
 
 A unit is an output's or scalar's declared unit (``sim.outputs``, ``analysis.scalars``): ``share ...`` prints as a
-percentage, ``% ...`` as a number already in percent, ``USD ...`` with a dollar sign, and large magnitudes with k, M
-or bn.
+percentage, ``% ...`` as a number already in percent, ``USD ...`` with a dollar sign, ``per 100,000`` as a whole
+number with thousands separators (a rate reads best unabbreviated), and large magnitudes with k, M or bn.
 """
 
 import math
@@ -32,6 +32,8 @@ def format_value(value, unit: str, difference: bool = False) -> str:
     prefix = "$" if unit.startswith("USD") else ""
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
+    if unit.startswith("per 100,000"):
+        return f"{sign}{magnitude:,.0f}"
     for threshold, factor, suffix, digits in _MAGNITUDES:
         if magnitude >= threshold:
             return f"{sign}{prefix}{magnitude / factor:.{digits}f}{suffix}"

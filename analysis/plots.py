@@ -29,7 +29,7 @@ OTHER_GREY = "#999999"
 WIDTH = 7.5  # inches: a page of A4 or Letter with margins, so figures drop into a brief at their own size
 FOOTNOTE_SIZE = 7.5
 BAND_NOTE = "Lines: median of replicates; shading: middle 50% (dark) and 90% (light) of replicates."
-RISK_NOTE = ("Risk components are aggregate counts of people living in the conditions, never per-person scores or "
+RISK_NOTE = ("Exposure components are aggregate counts per 100,000 of the group named, never per-person scores or "
              "predictions about individuals; see docs/ethics.md.")
 
 # What the y axis measures, when the unit alone would not say it ("%" of what?).
@@ -54,9 +54,14 @@ LABELS = {
     "unemployment_rate": "Unemployment rate",
     "youth_unemployment_rate": "Youth (18-29) unemployment rate",
     "returnee_unemployment_rate": "Returnee (back < 12 months) unemployment rate",
-    "risk_index": "Risk index",
-    "risk_abroad_precarity": "Abroad: irregular, isolated, aggrieved young men",
-    "risk_home_idleness": "Home: long-jobless aggrieved young returnees",
+    "exposure_irregular_per_100k": "Russia: irregular young men",
+    "exposure_register_per_100k": "Russia: young men on the register",
+    "exposure_police_checks_per_100k": "Russia: police checks of migrants",
+    "exposure_expelled_per_100k": "Home: young men expelled from Russia",
+    "exposure_banned_idle_per_100k": "Home: banned young men without work",
+    "exposure_jobless_returnees_per_100k": "Home: long-jobless young returnees",
+    "exposure_income_fell_per_100k": "Households whose income fell",
+    "exposed_any_per_100k": "Young men exposed to any condition",
 }
 
 # Fan charts of a run: figure name -> (title, panels (each a list of outputs sharing a unit), extra footnote).
@@ -66,8 +71,10 @@ FAN_FIGURES = {
     "enforcement": ("Deportations and entry bans", [["deportations", "new_bans"], ["banned_stock"]], ""),
     "unemployment": ("Unemployment at home",
                      [["unemployment_rate", "youth_unemployment_rate", "returnee_unemployment_rate"]], ""),
-    "risk": ("Aggregate risk conditions", [["risk_index"], ["risk_abroad_precarity", "risk_home_idleness"]],
-             RISK_NOTE),
+    "risk": ("Exposure to risk conditions (per 100,000)",
+             [["exposed_any_per_100k", "exposure_irregular_per_100k", "exposure_register_per_100k"],
+              ["exposure_expelled_per_100k", "exposure_banned_idle_per_100k", "exposure_jobless_returnees_per_100k",
+               "exposure_police_checks_per_100k"], ["exposure_income_fell_per_100k"]], RISK_NOTE),
 }
 
 # Scenario comparisons: figure name -> (title, outputs, one column each with levels above and ALT - BASE below).
@@ -78,14 +85,15 @@ COMPARE_FIGURES = {
     "enforcement": ("Deportations and entry bans", ["deportations", "banned_stock"]),
     "unemployment": ("Unemployment at home",
                      ["unemployment_rate", "youth_unemployment_rate", "returnee_unemployment_rate"]),
-    "risk": ("Aggregate risk conditions", ["risk_index", "risk_abroad_precarity", "risk_home_idleness"]),
+    "risk": ("Exposure to risk conditions (per 100,000)",
+             ["exposed_any_per_100k", "exposure_irregular_per_100k", "exposure_jobless_returnees_per_100k"]),
 }
 
 # Short titles for the key scalars of analysis/scalars.py (whose descriptions say exactly how each is computed).
 SCALAR_LABELS = {
     "remittance_change_12m_pct": "Remittance change after 12 months",
     "peak_unemployment_rate": "Peak unemployment rate",
-    "peak_risk_index": "Peak risk index",
+    "exposed_mean_per_100k": "Young men exposed to any condition (mean)",
     "deportations_per_year": "Deportations per year",
     "migrants_abroad_at_horizon": "Migrants abroad at the horizon",
     "remittances_final_12m_usd_bn": "Remittances over the final 12 months",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import plots
 from analysis.formatting import format_signed, format_value
+from sim import outputs
 
 MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json", "discovery.json")
 KINDS = ("run", "compare", "sweep", "sensitivity", "validation", "discovery")
@@ -30,8 +31,7 @@ MAX_TABLE_ROWS = 200
 # The rows of a run's headline table; every output is in the full table below it.
 HEADLINE_METRICS = ("migrants_abroad", "migrants_irregular", "deportations", "new_bans", "banned_stock",
                     "remittances_usd", "remittances_pct_gdp", "household_poverty_rate", "unemployment_rate",
-                    "youth_unemployment_rate", "returnee_unemployment_rate", "risk_index",
-                    "risk_abroad_precarity", "risk_home_idleness")
+                    "youth_unemployment_rate", "returnee_unemployment_rate", *outputs.EXPOSURES)
 
 
 class NotAResultsDirectory(ValueError):
@@ -143,6 +143,7 @@ def _run(directory: Path, manifest: dict):
                for name, figure in plots.run_figures(timeseries, meta).items()}
     dates = sorted(timeseries["date"].unique())
     sections = [("Summary", _run_summary_table(summary, dates)),
+                ("Exposure to risk conditions", _exposure_table(summary, dates)),
                 ("All outputs", _details("Every output at the horizon", _full_summary_table(summary)))]
     return figures, sections
 
@@ -185,6 +186,25 @@ def _run_summary_table(summary: pd.DataFrame, dates: list[str]) -> str:
         body.append(cells)
     note = ("Bands are the 5th to 95th percentiles over replicates (the spread of outcomes); the CI is the 95% "
             "confidence interval of the mean (Student t), the Monte Carlo uncertainty of the average.")
+    return _table(head, body, raw=True) + f"<p class=note>{note}</p>"
+
+
+def _exposure_table(summary: pd.DataFrame, dates: list[str]) -> str:
+    """The exposure components at the horizon, per 100,000 of their group, with the change from the same month a
+    year earlier (paired by replicate, so the seasonal cycle cancels)."""
+    rows = summary.set_index("metric")
+    year = f"{dates[-1]} - {dates[-13]}: mean [95% CI]" if len(dates) >= 13 else "change over 12 months"
+    head = ["", "unit", f"{dates[-1]}: median [5–95%]", year]
+    body = []
+    for metric in outputs.EXPOSURES:
+        if metric not in rows.index:
+            continue
+        row = rows.loc[metric]
+        change = (_interval(row, "change_12m_mean", "change_12m_ci_low", "change_12m_ci_high", signed=True)
+                  if "change_12m_mean" in row and math.isfinite(row["change_12m_mean"]) else "n/a")
+        body.append([plots.label(metric), html.escape(row["unit"]), _band(row, ""), change])
+    note = ("Each component counts person-months of exposure per 100,000 of the group it names (docs/ethics.md); "
+            "none is a score for a person. Against another scenario, use run.py compare (paired replicates).")
     return _table(head, body, raw=True) + f"<p class=note>{note}</p>"
 
 
@@ -490,7 +510,7 @@ def _page(kind: str, manifest: dict, sections, figures) -> str:
                          f"</figure>")
     parts.append(_scenario_section(kind, manifest))
     parts.append(f"<h2>Provenance</h2>{_provenance(manifest)}")
-    parts.append("<p class=note>Risk figures are aggregate counts of people in conditions, never per-person "
+    parts.append("<p class=note>Exposure figures are aggregate counts per 100,000 of a group, never per-person "
                  "scores; see docs/ethics.md in the project.</p>")
     body = "\n".join(parts)
     return (f"<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"

@@ -38,8 +38,9 @@ SCALARS: tuple[Scalar, ...] = (
            "NaN when month 1 has no remittances."),
     Scalar("peak_unemployment_rate", "share", "unemployment_rate", 1,
            "Highest monthly unemployment rate at home over the run (months 1 to the horizon)."),
-    Scalar("peak_risk_index", "index (first month = 100)", "risk_index", 1,
-           "Highest monthly risk_index over the run; the index is 100 in month 1 by construction."),
+    Scalar("exposed_mean_per_100k", "per 100,000", "exposed_any_per_100k", 1,
+           "Young men exposed to at least one risk condition per 100,000 young men, averaged over the months of "
+           "the run (months 1 to the horizon)."),
     Scalar("deportations_per_year", "persons/year", "deportations", 1,
            "Expulsions from Russia summed over the run and annualised: sum(deportations) * 12 / months."),
     Scalar("migrants_abroad_at_horizon", "persons", "migrants_abroad", 1,
@@ -53,7 +54,7 @@ BY_NAME = {s.name: s for s in SCALARS}
 _COMPUTE = {
     "remittance_change_12m_pct": _remittance_change_12m,
     "peak_unemployment_rate": lambda x: x.max(axis=1),
-    "peak_risk_index": lambda x: x.max(axis=1),
+    "exposed_mean_per_100k": lambda x: x.mean(axis=1),
     "deportations_per_year": lambda x: x.sum(axis=1) * 12.0 / x.shape[1],
     "migrants_abroad_at_horizon": lambda x: x[:, -1].copy(),
     "remittances_final_12m_usd_bn": lambda x: x[:, -12:].sum(axis=1) / 1e9,

@@ -74,17 +74,16 @@ def departure_pass(people, hh, v, n, terms, month, rest_months, keys, tally, row
 def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, month, keys, tally, census, risk,
                    scratch):
     """Steps 6 and 7 and the counts of step 9: the home labour market, ageing and exits, entrants, ties, the
-    grievance drift and the census. Returns (home wages paid, people abroad, rows pending a risk condition) and
-    lists who is abroad for next month in ``scratch.abroad_rows``.
+    grievance drift, the census and the exposure counts. Returns (home wages paid, people abroad) and lists who is
+    abroad for next month in ``scratch.abroad_rows``.
 
     Shortcut (fused, vectorised passes): each step runs over the whole population before the next, in kernels simple
     enough for the compiler to run on several people at once. This gives the same result as walking person by
     person through all the steps because in these steps a person's update reads only their own state, household
     totals that nothing reads before step 8, and the contact lists built before the pass; sums of money run in row
-    order. The risk conditions read the households' incomes (step 8) and where contacts are at the end of the
-    month, so the few young and aggrieved wait in ``scratch.pending_rows`` for ``risk_pass``."""
+    order."""
     total = n + n_entrants
-    abroad_rows, pending_rows = scratch.abroad_rows, scratch.pending_rows
+    abroad_rows = scratch.abroad_rows
     home_labour_market.work(people, 0, n, market, month, keys)
     wages = home_labour_market.pay(people, hh, 0, n, market, 0.0, scratch.rows)
     demography.age(people, 0, n, life.exit_age_months, tally)
@@ -92,10 +91,10 @@ def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, mo
     grievance.update(people, v, 0, total)
     order, starts = contact_lists
     network.update(people, v, 0, total, n, order, starts, keys, tally, scratch.flags, scratch.rows, scratch.picks)
-    indicators.count(people, v, 0, total, month, census)
+    indicators.count(people, v, 0, total, month, census, risk)
     hh.agents[:] = 0
     grievance_total = 0.0
-    n_abroad = n_pending = 0
+    n_abroad = 0
     for i in rs.rows(0, total):
         where = people.location[i]
         active = where < GONE  # not gone or vacant
@@ -103,24 +102,14 @@ def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, mo
         grievance_total += np.float64(people.grievance[i]) if active else 0.0
         abroad_rows[n_abroad] = i
         n_abroad += active & (where != HOME)
-        pending_rows[n_pending] = i
-        n_pending += indicators.young_and_aggrieved(people, i, v)
     risk[indicators.GRIEVANCE_TOTAL] += grievance_total
-    return wages, n_abroad, n_pending
-
-
-@njit(**PASS)
-def risk_pass(people, hh, v, rows, month, risk):
-    """The rest of step 9, after the households' incomes: the risk conditions of the people ``month_end_pass``
-    flagged as young and aggrieved."""
-    for i in rows:
-        indicators.condition(people, hh, i, v, month, risk)
+    return wages, n_abroad
 
 
 # Scratch space the passes overwrite every month and never output: a flag and three row lists with a place for
-# every row of the population (the lists of who is abroad and of who is young and aggrieved are read back after
-# the pass), the contacts' locations for a block of departures and a bit set of who left in it.
-Scratch = namedtuple("Scratch", "flags rows picks abroad_rows pending_rows contact_at departed")
+# every row of the population (the list of who is abroad is read back after the pass), the contacts' locations for
+# a block of departures and a bit set of who left in it.
+Scratch = namedtuple("Scratch", "flags rows picks abroad_rows contact_at departed")
 
 
 class FastEngine:
@@ -140,6 +129,7 @@ class FastEngine:
         self._allocate_rows()
         location = self.people.location[:self.next_free]
         self.abroad_rows = np.flatnonzero((location != HOME) & (location < GONE)).astype(np.int32)
+        self.income_history = indicators.income_history(self.households.region.shape[0])
 
     @property
     def agents(self) -> int:
@@ -150,7 +140,6 @@ class FastEngine:
         self.scratch = Scratch(
             flags=np.empty(capacity, dtype=np.bool_), rows=np.empty(capacity, dtype=np.int32),
             picks=np.empty(capacity, dtype=np.int32), abroad_rows=np.empty(capacity, dtype=np.int32),
-            pending_rows=np.empty(capacity, dtype=np.int32),
             contact_at=np.empty((departures.BLOCK_ROWS, self.people.contacts.shape[1]), dtype=np.uint8),
             departed=np.zeros(capacity // 64 + 1, dtype=np.uint64))
 
@@ -180,15 +169,15 @@ class FastEngine:
             self.contact_lists = network.region_lists(people, n, self.n_regions)
         census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
         # This month's row lists have been walked, so their buffers can take next month's.
-        home_earnings, n_abroad, n_pending = month_end_pass(people, hh, v, n, n_entrants, market, self.life,
-                                                            self.contact_lists, month, keys, tally, census, risk,
-                                                            scratch)
+        home_earnings, n_abroad = month_end_pass(people, hh, v, n, n_entrants, market, self.life,
+                                                  self.contact_lists, month, keys, tally, census, risk, scratch)
         self.next_free = n = n + n_entrants
         self.abroad_rows = scratch.abroad_rows[:n_abroad]
 
         household_counts = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
                                            hh.region.shape[0])
-        risk_pass(people, hh, v, scratch.pending_rows[:n_pending], month, risk)
+        risk[indicators.INCOME_FELL] = indicators.income_fell(hh, self.income_history, v, month, 0,
+                                                              hh.region.shape[0])
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v)

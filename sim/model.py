@@ -60,7 +60,6 @@ class MigrationModel(mesa.Model):
         self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))
         self.month_index = 0
         self.metrics: dict = {}
-        self._risk_reference = None
         if engine == "fast":
             from sim.engine_fast import FastEngine
 
@@ -96,10 +95,8 @@ class MigrationModel(mesa.Model):
         month = self.month
         v = self.lever_values(month)
         raw = self.engine.step(month, v)
-        if self._risk_reference is None:
-            self._risk_reference = outputs.risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
         self.metrics = {"date": format_month(month),
-                        **outputs.assemble(raw, self.scale, v, raw["gdp_usd_bn"], self._risk_reference)}
+                        **outputs.assemble(raw, self.scale, raw["gdp_usd_bn"])}
         self.datacollector.collect(self)
         self.month_index += 1
 

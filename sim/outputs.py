@@ -54,12 +54,28 @@ OUTPUTS: tuple[Output, ...] = (
     Output("labour_force_entrants", "persons/month", "Young people entering the labour market"),
     Output("retirements", "persons/month", "People leaving the model at the upper working age"),
     Output("retirements_abroad", "persons/month", "Of whom abroad at the time (they leave the migrant stock)"),
-    Output("risk_index", "index (first month = 100)", "Weighted sum of the two aggregate risk conditions, "
-                                                      "relative to the first reported month (docs/ethics.md)"),
-    Output("risk_abroad_precarity", "persons", "Young men abroad who are irregular, isolated and aggrieved"),
-    Output("risk_home_idleness", "persons", "Young returnees at home, long jobless, aggrieved, in households "
-                                            "whose income fell"),
-    Output("at_risk_per_100k", "per 100,000", "People in either risk condition per 100,000 of the population"),
+    # Aggregate exposure to conditions linked to radicalisation (docs/ethics.md): never a score for a person.
+    Output("exposure_irregular_per_100k", "per 100,000",
+           "Young men in Russia without valid documents, per 100,000 young men in Russia"),
+    Output("exposure_register_per_100k", "per 100,000",
+           "Young men in Russia on the controlled-persons register, per 100,000 young men in Russia"),
+    Output("exposure_police_checks_per_100k", "per 100,000",
+           "Police checks this month (including those ending in extortion or expulsion), per 100,000 migrants in "
+           "Russia"),
+    Output("exposure_expelled_per_100k", "per 100,000",
+           "Young men at home expelled from Russia within risk_returnee_window_months, per 100,000 young men at "
+           "home"),
+    Output("exposure_banned_idle_per_100k", "per 100,000",
+           "Young men at home with a Russian entry ban in force and no job, per 100,000 young men at home"),
+    Output("exposure_jobless_returnees_per_100k", "per 100,000",
+           "Young men at home who came back within risk_returnee_window_months and have been jobless "
+           "long_unemployed_months or more, per 100,000 young men at home"),
+    Output("exposure_income_fell_per_100k", "per 100,000",
+           "Households whose 3-month average income per member is more than risk_income_drop below the same "
+           "average a year earlier, per 100,000 households"),
+    Output("exposed_any_per_100k", "per 100,000",
+           "Young men exposed to at least one of the person-level conditions above (unweighted), per 100,000 young "
+           "men"),
     Output("mean_grievance", "index 0-1", "Mean grievance of the population"),
     # Where people go instead of Russia, and the bans.
     Output("departures_kazakhstan", "persons/month", "Departures to Kazakhstan"),
@@ -68,6 +84,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("bans_lifted", "persons/month", "Russian entry bans lifted early by an amnesty"),
 )
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
+# The exposure components and the count of young men exposed to any of them, in the order of OUTPUTS.
+EXPOSURES: tuple[str, ...] = tuple(n for n in NAMES if n.startswith(("exposure_", "exposed_")))
 BY_NAME = {o.name: o for o in OUTPUTS}
 
 
@@ -75,12 +93,11 @@ def _rate(part, whole):
     return part / whole if whole > 0 else 0.0
 
 
-def risk_value(v, abroad_precarity, home_idleness_weighted):
-    """Unnormalised risk level in agents; one agent is added so the ratio stays defined when both are zero."""
-    return v.risk_weight_abroad * abroad_precarity + v.risk_weight_home * home_idleness_weighted + 1.0
+def per_100k(part, whole):
+    return 1e5 * _rate(part, whole)
 
 
-def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: float) -> dict:
+def assemble(raw: dict, scale: float, gdp_usd_bn: float) -> dict:
     s = scale
     abroad = raw["abroad_russia"] + raw["abroad_kazakhstan"] + raw["abroad_other"]
     remittances = (raw["remittances_formal_usd"] + raw["remittances_informal_usd"]) * s
@@ -123,11 +140,15 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "labour_force_entrants": raw["entrants"] * s,
         "retirements": raw["retirements"] * s,
         "retirements_abroad": raw["retirements_abroad"] * s,
-        "risk_index": 100.0 * risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
-        / risk_reference,
-        "risk_abroad_precarity": raw["abroad_precarity"] * s,
-        "risk_home_idleness": raw["home_idleness"] * s,
-        "at_risk_per_100k": 1e5 * _rate(raw["abroad_precarity"] + raw["home_idleness"], raw["population"]),
+        "exposure_irregular_per_100k": per_100k(raw["young_men_russia_irregular"], raw["young_men_russia"]),
+        "exposure_register_per_100k": per_100k(raw["young_men_russia_listed"], raw["young_men_russia"]),
+        "exposure_police_checks_per_100k": per_100k(raw["checks"], raw["abroad_russia"]),
+        "exposure_expelled_per_100k": per_100k(raw["young_men_home_expelled"], raw["young_men_home"]),
+        "exposure_banned_idle_per_100k": per_100k(raw["young_men_home_banned_idle"], raw["young_men_home"]),
+        "exposure_jobless_returnees_per_100k": per_100k(raw["young_men_home_jobless_returnees"],
+                                                        raw["young_men_home"]),
+        "exposure_income_fell_per_100k": per_100k(raw["households_income_fell_year_on_year"], raw["households"]),
+        "exposed_any_per_100k": per_100k(raw["young_men_exposed"], raw["young_men"]),
         "mean_grievance": _rate(raw["grievance_total"], raw["population"]),
         "departures_kazakhstan": raw["departures_kazakhstan"] * s,
         "departures_other": raw["departures_other"] * s,

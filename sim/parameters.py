@@ -408,32 +408,21 @@ PARAMETERS: tuple[Parameter, ...] = (
     # ---------------------------------------------------------------- risk-condition indicator (aggregate only)
     _p("risk_young_max_age", default=29, unit="years", low=24, high=34, group="risk", integer=True, minimum=18,
        maximum=63,
-       description="Upper age of the 'young' group in the risk conditions",
+       description="Upper age of the young men counted in the exposure components",
        source="assumed, see range; RUSI 2018, World Bank 2020 youth study"),
-    _p("risk_grievance_threshold", default=0.3, unit="grievance", low=0.15, high=0.5, group="risk", **PROB,
-       description="Grievance above which a person counts as aggrieved",
-       source="assumed, see range"),
-    _p("risk_isolation_max_contacts", default=1, unit="contacts", low=0, high=2, group="risk", integer=True, maximum=8,
-       description="A migrant is isolated with at most this many contacts in the same destination",
-       source="assumed, see range; isolation abroad (RUSI, Elshimi et al. 2018)"),
     _p("long_unemployed_months", default=6, unit="months", low=3, high=12, group="home", integer=True, minimum=1,
        maximum=120,
        description="Months of unemployment at home after which grievance grows and a person counts as long-term "
                    "unemployed",
        source="assumed, see range; ILO long-term unemployment is 12+ months"),
     _p("risk_income_drop", default=0.1, unit="share", low=0.05, high=0.3, group="risk", **PROB,
-       description="Fall in household income per member, against its 12-month average, that counts as a fall",
+       description="Fall in a household's 3-month average income per member that counts as a fall: against the "
+                   "same average a year earlier (exposure component) and against its 12-month average (households)",
        source="assumed, see range"),
-    _p("risk_weight_abroad", default=0.5, unit="weight", low=0.0, high=1.0, group="risk", **PROB,
-       description="Weight of abroad precarity in risk_index",
-       source="assumed, see range; 85-90% of Tajik fighters radicalised as migrants in Russia (Prosecutor General "
-              "2016)"),
-    _p("risk_weight_home", default=0.5, unit="weight", low=0.0, high=1.0, group="risk", **PROB,
-       description="Weight of home idleness in risk_index",
-       source="assumed, see range; collective grievances at home (doi:10.1353/apr.2022.0019); ICG 2015"),
-    _p("risk_deportee_weight", default=2.0, unit="weight", low=1.0, high=4.0, group="risk", maximum=100.0,
-       description="Weight of a deportee relative to another returnee in home idleness",
-       source="assumed, see range; jobless deportees (ICG 'Syria Calling' 2015)"),
+    _p("risk_returnee_window_months", default=24, unit="months", low=12, high=36, group="risk", integer=True,
+       minimum=1, maximum=120,
+       description="A person counts as a recent returnee (or a recent deportee) this many months after coming home",
+       source="assumed, see range; ICG 'Syria Calling' 2015 on jobless returnees and deportees"),
 )
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}

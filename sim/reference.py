@@ -10,7 +10,7 @@ thousand agents; it is about 200 times slower than the fast engine.
 A month (docs/ODD.md §3): every migrant abroad works, is paid, keeps or loses status, may be checked, sends money
 home, and may return or naturalise (``work_abroad``); everyone at home may leave (``consider_leaving``); everyone
 at home then meets the home labour market (``work_at_home``); everyone ages, lets grievance drift and keeps up ties
-(``grow_older``), and the entrants join; households count their income; the census and risk conditions are taken.
+(``grow_older``), and the entrants join; households count their income; the census and exposure counts are taken.
 """
 
 import mesa
@@ -229,6 +229,7 @@ class ReferenceEngine:
         self.memory = conditions.initial_memory(self.people, profile, model.values, model.first_month, n,
                                                 model.scale)
         self.by_slot: list[MigrantWorker] = [MigrantWorker(model, slot) for slot in range(n)]
+        self.income_history = indicators.income_history(self.households.region.shape[0])
         self.households_ref = _for_rules(_HouseholdsRef, self.households)
         self.params_ref = None
         self._allocate_scratch()
@@ -290,6 +291,9 @@ class ReferenceEngine:
 
         household_counts = self._update_households(profile.facts["poverty_line_usd"])
         census, risk = self._census(month)
+        for h in range(hh.region.shape[0]):
+            risk[indicators.INCOME_FELL] += call(indicators.income_fell, self.households_ref, self.income_history,
+                                                 self.params_ref, month, h, h + 1)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v)
@@ -317,13 +321,11 @@ class ReferenceEngine:
                     hh.region.shape[0])
 
     def _census(self, month):
-        """The census counts everyone (``indicators.count``); each young, aggrieved person is then tested for the
-        risk conditions (``indicators.condition``)."""
+        """The census and the exposure counts, person by person (``indicators.count``), and the total grievance."""
         census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
-        people, n = self.people, len(self.by_slot)
-        call(indicators.count, self.people_ref, self.params_ref, 0, n, month, census)
-        for i in np.flatnonzero(people.location[:n] != GONE):
-            risk[indicators.GRIEVANCE_TOTAL] += people.grievance[i]
-            if call(indicators.young_and_aggrieved, self.people_ref, i, self.params_ref):
-                call(indicators.condition, self.people_ref, self.households_ref, i, self.params_ref, month, risk)
+        people = self.people
+        for i in range(len(self.by_slot)):
+            call(indicators.count, self.people_ref, self.params_ref, i, i + 1, month, census, risk)
+            if people.location[i] < GONE:
+                risk[indicators.GRIEVANCE_TOTAL] += people.grievance[i]
         return census, risk

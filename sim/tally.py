@@ -17,7 +17,10 @@ NAMES = (
 CENSUS_NAMES = ("population", "abroad_russia", "abroad_kazakhstan", "abroad_other", "documented_abroad",
                 "on_register", "banned", "home_labour_force", "home_jobless", "youth", "youth_jobless", "returnees",
                 "returnees_jobless", "resting")
-RISK_NAMES = ("abroad_precarity", "home_idleness", "home_idleness_weighted", "grievance_total")
+RISK_NAMES = ("young_men", "young_men_russia", "young_men_russia_irregular", "young_men_russia_listed",
+              "young_men_home", "young_men_home_expelled", "young_men_home_banned_idle",
+              "young_men_home_jobless_returnees", "young_men_exposed", "grievance_total",
+              "households_income_fell_year_on_year")
 
 
 def month_record(tally, census, risk, market, conditions, entrants, households, household_counts, home_earnings):

@@ -59,9 +59,9 @@ def test_a_threshold_turns_a_quantity_into_a_condition_and_sets_the_good_side():
 @pytest.mark.parametrize("text, flag, key", [
     ("remittances_change_24m < -0.33", "--outcome", "remittances_change_24m"),
     ("__import__('os').system('true') < 1", "--outcome", "__import__"),
-    ("peak_risk_index.real > 1", "--outcome", "peak_risk_index.real"),
-    ("peak_risk_index", "--outcome", "is a quantity"),
-    ("peak_risk_index > 'a'", "--outcome", "'a'"),
+    ("exposed_mean_per_100k.real > 1", "--outcome", "exposed_mean_per_100k.real"),
+    ("exposed_mean_per_100k", "--outcome", "is a quantity"),
+    ("exposed_mean_per_100k > 'a'", "--outcome", "'a'"),
     ("remittances_final_12m_usd_bn < 3", "--outcome", "needs --months of at least 12"),
 ])
 def test_outcomes_outside_the_grammar_are_refused_naming_the_flag_and_key(text, flag, key):

@@ -136,8 +136,8 @@ CASES = {
                               "--replicates: the runs (1e+12 runs, 2 at a time) need about 7.2e+04 TB of memory; "
                               "this machine has {memory}"),
     "hours of replicates": (["run", BASELINE, "--replicates", "10000", "--workers", "2", "--out", "out"],
-                            "--replicates: the runs (10,000 runs of 180,101 agents over 120 months on 2 workers) "
-                            "would take about 2.3 h by a rough estimate, over the 1 hour allowed without --yes; add "
+                            "--replicates: the runs (10,000 runs of 360,200 agents over 120 months on 2 workers) "
+                            "would take about 4.5 h by a rough estimate, over the 1 hour allowed without --yes; add "
                             "--yes to start it anyway, or reduce the work"),
     "sobol samples 2**40": (["sensitivity", BASELINE, "--method", "sobol", "--samples", str(2**40), "--params",
                              "raid_intensity,hostility", "--workers", "2", "--out", "out"],

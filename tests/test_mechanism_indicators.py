@@ -1,4 +1,4 @@
-"""Known answers for the census and the aggregate risk conditions (sim/mechanisms/indicators.py)."""
+"""Known answers for the census and the aggregate exposure counts (sim/mechanisms/indicators.py)."""
 
 import numpy as np
 
@@ -16,8 +16,8 @@ def test_the_census_counts_stocks_and_the_home_labour_force(world):
     p.on_register[3] = True
     p.ban_until[1] = w.month + 5
     p.age_months[:] = [20 * 12, 25 * 12, 40 * 12, 30 * 12, 30 * 12, 30 * 12]
-    census = np.zeros(14)
-    ind.count(p, w.v, 0, 6, w.month, census)
+    census = np.zeros(len(ind.CENSUS))
+    ind.count(p, w.v, 0, 6, w.month, census, np.zeros(len(ind.RISK)))
     expected = {ind.POPULATION: 5, ind.IN_RUSSIA: 1, ind.IN_KAZAKHSTAN: 1, ind.DOCUMENTED_ABROAD: 1,
                 ind.ON_REGISTER: 1, ind.BANNED: 1, ind.LABOUR_FORCE: 2, ind.JOBLESS: 1, ind.YOUTH: 2,
                 ind.YOUTH_JOBLESS: 1, ind.RESTING: 1, ind.RETURNEES: 0}
@@ -25,21 +25,52 @@ def test_the_census_counts_stocks_and_the_home_labour_force(world):
         assert census[slot] == value, slot
 
 
-def test_the_risk_conditions_count_idle_returnees_and_isolated_irregular_men(world):
-    w = world(4, households=2, risk_young_max_age=34, risk_grievance_threshold=0.3, long_unemployed_months=6,
-              risk_isolation_max_contacts=0, risk_deportee_weight=2.0)
-    p, hh = w.people, w.households
-    p.grievance[:] = 0.5
+def test_the_exposure_counts_young_men_in_each_condition_without_any_grievance_threshold(world):
+    w = world(9, risk_young_max_age=29, risk_returnee_window_months=24, long_unemployed_months=6)
+    p, month = w.people, w.month
     p.age_months[:] = 25 * 12
-    p.location[:] = [HOME, RUSSIA, RUSSIA, HOME]
-    p.unemployed_months[0], p.returned_month[0], p.deported[0] = 8, w.month - 10, True
-    hh.income_fell[0] = True
-    p.contacts[1] = [0, 3, 0]  # nobody in Russia: isolated
-    p.contacts[2] = [1, 0, 0]  # one contact in Russia: not isolated
-    p.age_months[3] = 50 * 12  # too old to count
-    assert [bool(ind.young_and_aggrieved(p, i, w.v)) for i in range(4)] == [True, True, True, False]
-    risk = np.zeros(4)
-    for i in range(3):
-        ind.condition(p, hh, i, w.v, w.month, risk)
-    assert risk[ind.HOME_IDLENESS] == 1 and risk[ind.HOME_IDLENESS_WEIGHTED] == 2.0
-    assert risk[ind.ABROAD_PRECARITY] == 1
+    p.location[:] = [RUSSIA, RUSSIA, RUSSIA, HOME, HOME, HOME, HOME, RUSSIA, KAZAKHSTAN]
+    p.documented[:] = [False, True, True, False, False, False, False, False, False]
+    p.on_register[:] = [True, True, False, False, False, False, False, False, False]
+    p.grievance[:] = 0.0  # grievance plays no part
+    # 3: expelled 10 months ago, banned, jobless for 8 months: in all three home conditions.
+    p.returned_month[3], p.deported[3], p.ban_until[3], p.unemployed_months[3] = month - 10, True, month + 50, 8
+    # 4: came back voluntarily 30 months ago (outside the window), jobless for 40 months: in none.
+    p.returned_month[4], p.unemployed_months[4] = month - 30, 40
+    # 5: came back 3 months ago, jobless for 3 months (not yet long): in none; 6: at home, employed, never abroad.
+    p.returned_month[5], p.unemployed_months[5] = month - 3, 3
+    p.employed[6] = True
+    p.female[7] = True  # an irregular young woman: not counted
+    p.age_months[8] = 30 * 12  # 30: past risk_young_max_age
+    census, risk = np.zeros(len(ind.CENSUS)), np.zeros(len(ind.RISK))
+    ind.count(p, w.v, 0, 9, month, census, risk)
+    expected = {ind.YOUNG_MEN: 7, ind.YOUNG_MEN_RUSSIA: 3, ind.IRREGULAR: 1, ind.LISTED: 2, ind.YOUNG_MEN_HOME: 4,
+                ind.EXPELLED: 1, ind.BANNED_IDLE: 1, ind.JOBLESS_RETURNEES: 1, ind.EXPOSED: 3}
+    assert {slot: risk[slot] for slot in expected} == expected
+
+
+def test_the_exposure_windows_and_thresholds_are_the_parameters(world):
+    w = world(1, location=HOME, risk_returnee_window_months=12, long_unemployed_months=9)
+    p = w.people
+    p.age_months[0], p.deported[0] = 25 * 12, True
+    p.returned_month[0], p.unemployed_months[0] = w.month - 12, 9  # exactly at the window's edge: outside
+    risk = np.zeros(len(ind.RISK))
+    ind.count(p, w.v, 0, 1, w.month, np.zeros(len(ind.CENSUS)), risk)
+    assert risk[ind.EXPELLED] == risk[ind.JOBLESS_RETURNEES] == 0
+    p.returned_month[0] = w.month - 11
+    risk[:] = 0
+    ind.count(p, w.v, 0, 1, w.month, np.zeros(len(ind.CENSUS)), risk)
+    assert risk[ind.EXPELLED] == risk[ind.JOBLESS_RETURNEES] == risk[ind.EXPOSED] == 1
+
+
+def test_a_household_income_fell_when_it_is_well_below_the_same_months_a_year_earlier(world):
+    w = world(1, households=3, risk_income_drop=0.2)
+    hh = w.households
+    history = ind.income_history(3)
+    hh.income_recent_usd[:] = [100.0, 100.0, 100.0]
+    assert ind.income_fell(hh, history, w.v, w.month, 0, 3) == 0  # no history yet: nothing fell
+    for later in range(1, 12):  # eleven months later, other slots: the first month's values stay
+        ind.income_fell(hh, history, w.v, w.month + later, 0, 3)
+    hh.income_recent_usd[:] = [79.0, 81.0, 60.0]  # a year later: 21 % and 40 % down count, 19 % does not
+    assert ind.income_fell(hh, history, w.v, w.month + 12, 0, 3) == 2
+    assert np.allclose(history[(w.month + 12) % 12], [79.0, 81.0, 60.0])

@@ -7,7 +7,10 @@ import sys
 
 import pandas as pd
 
-PERSON_KEYS = ("slot", "person", "agent_id", "unique_id", "household_id", "grievance_of", "risk_score")
+from sim import outputs
+
+PERSON_KEYS = ("slot", "person", "agent_id", "unique_id", "household_id", "grievance_of", "risk_score",
+               "exposure_of", "exposed_person", "exposure_score")
 
 
 def run(*args):
@@ -54,3 +57,5 @@ def test_run_compare_and_sweep_write_no_person_level_data(tmp_path):
         scan(tmp_path / name, bound)
     timeseries = pd.read_csv(tmp_path / "run" / "timeseries.csv")
     assert len(timeseries) == replicates * months
+    # The exposure components are in the scanned files, as aggregate columns only.
+    assert set(outputs.EXPOSURES) <= set(timeseries.columns)

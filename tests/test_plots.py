@@ -74,9 +74,10 @@ def test_fan_chart_plots_the_median_across_replicates_in_display_units():
 def test_risk_figure_says_its_components_are_aggregate_counts_and_points_to_the_ethics_note():
     fig = plots.run_figures(timeseries("baseline"), META)["risk"]
     text = footnote(fig)
-    assert "aggregate counts" in text and "never per-person" in text and "docs/ethics.md" in text
+    assert "aggregate counts per 100,000" in text and "never per-person" in text and "docs/ethics.md" in text
     assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == [
-        plots.label("risk_abroad_precarity"), plots.label("risk_home_idleness")]
+        plots.label("exposure_expelled_per_100k"), plots.label("exposure_banned_idle_per_100k"),
+        plots.label("exposure_jobless_returnees_per_100k"), plots.label("exposure_police_checks_per_100k")]
 
 
 def test_compare_figure_overlays_scenarios_and_draws_their_paired_difference():

@@ -15,7 +15,7 @@ SCALE = 1860  # about 2,000 agents
 MONTHS = 12
 REPLICATES = 30
 POWER = {"household_poverty_rate": 0.08, "departures": 0.1, "returns_voluntary": 0.1, "unemployment_rate": 0.15,
-         "returnee_unemployment_rate": 0.15, "deportations": 0.35, "risk_abroad_precarity": 0.7}
+         "returnee_unemployment_rate": 0.15, "deportations": 0.35, "exposure_jobless_returnees_per_100k": 0.7}
 RAID_SHOCK = [{"lever": "raid_intensity", "mode": "scale", "value": 3.0, "start": "2025-01"}]
 # A ban amnesty and a Kazakh expulsion drive exercise the rules that run only in some months or places.
 AMNESTY_SHOCK = [{"lever": "ban_amnesty_share", "mode": "set", "value": 0.5, "start": "2025-03", "end": "2025-03"},
@@ -51,7 +51,7 @@ def summary(engine, seeds, shocks):
             "returnee_unemployment_rate": frame.returnee_unemployment_rate.mean(),
             "household_poverty_rate": frame.household_poverty_rate.mean(),
             "mean_grievance": frame.mean_grievance.mean(),
-            "risk_abroad_precarity": frame.risk_abroad_precarity.mean(),
+            "exposure_jobless_returnees_per_100k": frame.exposure_jobless_returnees_per_100k.mean(),
         })
     return pd.DataFrame(rows)
 

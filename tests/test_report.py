@@ -69,8 +69,10 @@ def test_run_report_holds_the_summary_description_and_provenance(directories, pl
     assert "<h1>Scenario run: baseline</h1>" in page
     assert "baseline scenario (test fixture)" in page
     assert "<h2>Summary</h2>" in page
-    for label in ("Remittances received", "Unemployment rate", "Risk index"):
+    for label in ("Remittances received", "Unemployment rate", "Young men exposed to any condition"):
         assert f"<td>{label}</td>" in page
+    assert "<h2>Exposure to risk conditions</h2>" in page and "<td>per 100,000</td>" in page
+    assert "Russia: irregular young men" in page
     assert re.search(r"<td>\$\d+\.\d\dM <span class=band>\[\$\d+\.\d\dM – \$\d+\.\d\dM\]</span></td>", page)
     assert "fixture-commit" in page and "run.py run scenarios/baseline.toml (test fixture)" in page
     assert "[scenario]" in page  # the scenario file itself

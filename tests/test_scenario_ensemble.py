@@ -16,7 +16,8 @@ from sim import outputs, scenario
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY_COLUMNS = ["metric", "unit", "median", "p05", "p95", "mean", "mean_ci_low", "mean_ci_high",
                    "m12_median", "m12_p05", "m12_p95", "m12_mean", "m12_mean_ci_low", "m12_mean_ci_high",
-                   "start_mean", "change_from_start_mean"]
+                   "start_mean", "change_from_start_mean", "change_12m_mean", "change_12m_ci_low",
+                   "change_12m_ci_high"]
 COMPARISON_COLUMNS = ["alternative", "metric", "unit", "horizon_date", "diff_mean", "diff_ci_low", "diff_ci_high",
                       "diff_median", "diff_p05", "diff_p95", "m12_date", "m12_diff_mean", "m12_diff_ci_low",
                       "m12_diff_ci_high", "m12_diff_median", "m12_diff_p05", "m12_diff_p95"]
@@ -60,11 +61,15 @@ def test_summary_reads_the_horizon_month_twelve_and_the_change_from_start():
     assert row["m12_mean"] == pytest.approx((21 + 42 + 30) / 3)  # month 12 is index 11
     assert row["start_mean"] == pytest.approx(20.0)
     assert row["change_from_start_mean"] == pytest.approx((17 + 34 + 0) / 3)
+    # Against the same month a year earlier (month 6), paired by replicate: 27 - 15, 54 - 30, 30 - 30.
+    assert row["change_12m_mean"] == pytest.approx((12 + 24 + 0) / 3)
+    assert row["change_12m_ci_low"] < row["change_12m_mean"] < row["change_12m_ci_high"]
 
 
 def test_summary_of_a_run_shorter_than_twelve_months_has_no_month_twelve():
     summary = ensemble.summarise(series([lambda m: 1.0, lambda m: 2.0], months=3), metrics=["deportations"])
     assert summary[[c for c in SUMMARY_COLUMNS if c.startswith("m12_")]].isna().all().all()
+    assert summary[[c for c in SUMMARY_COLUMNS if c.startswith("change_12m_")]].isna().all().all()
 
 
 def test_differences_are_paired_by_replicate_and_month():

@@ -22,9 +22,10 @@ from sim import scenario as scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = str(ROOT / "scenarios" / "baseline.toml")
-# risk_weight_home only weighs home idleness inside risk_index (sim/outputs.py): it changes nothing else.
-PARAMS = "raid_intensity,rub_per_usd,risk_weight_home"
-INERT = "risk_weight_home"
+# risk_young_max_age only sets who counts in the exposure components (sim/mechanisms/indicators.py): it changes
+# nothing else.
+PARAMS = "raid_intensity,rub_per_usd,risk_young_max_age"
+INERT = "risk_young_max_age"
 
 
 def cli(*args):
@@ -46,8 +47,9 @@ def test_sobol_end_to_end_writes_indices(sobol_run):
     record = json.loads((out / "design.json").read_text())
     assert record["kind"] == "sensitivity" and record["method"] == "sobol" and record["N"] == 8
     assert record["calc_second_order"] is False and record["points"] == 8 * (3 + 2) and record["runs"] == 80
+    # An integer parameter's range is sampled half a unit wider at each end.
     assert [(p["name"], p["sample_low"], p["sample_high"]) for p in record["parameters"]] == [
-        ("raid_intensity", 0.01, 0.15), ("rub_per_usd", 60, 130), ("risk_weight_home", 0, 1)]
+        ("raid_intensity", 0.01, 0.15), ("rub_per_usd", 60, 130), ("risk_young_max_age", 23.5, 34.5)]
     indices = pd.read_csv(out / "indices.csv")
     assert list(indices.columns) == ["output", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(indices) == len(scalars.NAMES) * 3
@@ -58,7 +60,7 @@ def test_sobol_end_to_end_writes_indices(sobol_run):
     for output in ("deportations_per_year", "migrants_abroad_at_horizon", "remittances_final_12m_usd_bn"):
         assert by.loc[(output, INERT), "ST"] == 0
     assert by.loc[("deportations_per_year", "raid_intensity"), "ST"] > 0.2
-    assert by.loc[("peak_risk_index", INERT), "ST"] > 0
+    assert by.loc[("exposed_mean_per_100k", INERT), "ST"] > 0
 
     over_time = pd.read_csv(out / "indices_time.csv")
     assert list(over_time.columns) == ["output", "series", "month", "date", "parameter", "ST", "ST_conf"]

@@ -4,7 +4,15 @@ import time
 from pathlib import Path
 
 from analysis import cli
-from analysis.commands.run import add_run_flags, bands_note, check_flags, load_scenario, posterior_draws, simulate
+from analysis.commands.run import (
+    add_run_flags,
+    bands_note,
+    check_flags,
+    load_scenario,
+    posterior_draws,
+    simulate,
+    warn_if_imprecise,
+)
 from sim.scenario import ScenarioError
 
 
@@ -62,6 +70,7 @@ def main(args):
 
     inputs = [path for s in scenarios for path in s.sources]
     check_output_directory(out, "compare", inputs=inputs)
+    warn_if_imprecise(args.scale)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:

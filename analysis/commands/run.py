@@ -1,9 +1,11 @@
 """``run.py run SCENARIO.toml``: run a scenario with replicates and write timeseries, summary and provenance.
 
-Defaults: 20 replicates at 20 persons per agent (timings in ``docs/scenario-format.md``),
+Defaults: 20 replicates at 10 persons per agent (timings in ``docs/scenario-format.md``; the scale at which every
+exposure component's 90 % band is narrower than a quarter of its level, ``analysis.exposure``),
 which runs the ten-year baseline in under a minute on two cores and gives 5-95 % bands of the replicate noise.
 """
 
+import sys
 import time
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from analysis import cli
 from analysis.cli import InputError
 
 DEFAULT_REPLICATES = 20
-DEFAULT_SCALE = 20.0
+DEFAULT_SCALE = 10.0
 
 
 def add_run_flags(parser):
@@ -94,6 +96,15 @@ def bands_note(described: dict | None) -> str:
     return described["bands"] if described else posterior.BANDS_STOCHASTIC
 
 
+def warn_if_imprecise(scale: float) -> None:
+    """One line on stderr when ``scale`` is too coarse for the exposure components' bands (analysis.exposure)."""
+    from analysis import exposure
+
+    message = exposure.warning(scale)
+    if message:
+        print(message, file=sys.stderr)
+
+
 def simulate(scenarios, args, backend, draws=None):
     """Run the ensembles on ``backend``, turning the model's refusal of its set-up into one line of bad input."""
     from analysis import ensemble
@@ -114,6 +125,7 @@ def main(args):
     from analysis.outdir import atomic_directory, check_output_directory
 
     check_output_directory(out, "run", inputs=scenario.sources)
+    warn_if_imprecise(args.scale)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates) as backend:

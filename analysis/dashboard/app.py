@@ -13,6 +13,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from analysis import exposure
 from analysis.dashboard import charts, session
 from analysis.ensemble import format_value
 from sim import outputs, parameters, scenario
@@ -107,10 +108,13 @@ def RunSettingsCard():
                       value=f"{scale.value:g}", on_value=lambda text: scale.set(float(text)))
         solara.SliderInt("Replicates", value=replicates, min=1, max=20)
         solara.InputInt("Seed", value=seed)
-        if scale.value > session.RISK_SCALE_LIMIT:
-            solara.Warning(f"At {scale.value:g} persons per agent the risk components count only a few dozen "
-                           f"agents: read the risk index as indicative, and use a scale of "
-                           f"{session.RISK_SCALE_LIMIT:g} or finer before citing it (docs/ethics.md).", dense=True)
+        noisy = exposure.too_coarse(scale.value)
+        if noisy:
+            finest = min(exposure.COARSEST_SCALE[name] for name in noisy)
+            solara.Warning(f"At {scale.value:g} persons per agent the 90% band of {len(noisy)} of the exposure "
+                           f"components is wider than {exposure.BAND_SHARE:.0%} of its level: read them as "
+                           f"indicative, and use a scale of {finest:g} or finer before citing them "
+                           f"(docs/ethics.md).", dense=True)
         solara.Text("Press Reset to apply the settings and the lever design, then ▶ to run.")
 
 

@@ -21,10 +21,11 @@ PANELS = (
                                         ("migrants_abroad_other", "other destinations"))),
     ("Unemployment at home", (("unemployment_rate", "overall"), ("youth_unemployment_rate", "youth 18-29"),
                               ("returnee_unemployment_rate", "returnees (12 months)"))),
-    ("Poverty and aggregate risk conditions", (("household_poverty_rate", "household poverty"),
-                                               ("risk_index", "risk index"),
-                                               ("risk_abroad_precarity", "precarity abroad"),
-                                               ("risk_home_idleness", "idleness at home"))),
+    ("Household poverty", (("household_poverty_rate", "household poverty"),)),
+    ("Exposure to risk conditions, per 100,000", (("exposed_any_per_100k", "young men exposed to any"),
+                                                  ("exposure_irregular_per_100k", "irregular in Russia"),
+                                                  ("exposure_jobless_returnees_per_100k", "long-jobless returnees"),
+                                                  ("exposure_banned_idle_per_100k", "banned, without work"))),
 )
 
 

@@ -30,9 +30,7 @@ DEFAULT_BASE = LIBRARY / "baseline.toml"
 # are in benchmarks/README.md. Finer scales and more replicates are one click away.
 DEFAULT_SCALE = 200.0
 DEFAULT_REPLICATES = 4
-SCALES = (1000.0, 500.0, 200.0, 100.0, 50.0, 20.0)
-# Coarser than this, the risk components are counts of a few dozen agents (docs/ethics.md).
-RISK_SCALE_LIMIT = 100.0
+SCALES = (1000.0, 500.0, 200.0, 100.0, 50.0, 20.0, 10.0)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 

@@ -1,22 +1,26 @@
-"""Aggregate risk conditions (docs/ODD.md §3 step 9, §7.14; docs/ethics.md).
+"""Aggregate exposure to conditions linked to radicalisation (docs/ODD.md §3 step 9, §7.14; docs/ethics.md).
 
-This counts how many people live in conditions that the literature associates with vulnerability to
-radicalisation. It never scores a person and stores nothing per person: ``condition`` adds to counts only. (The
-fast engine keeps, within a month, a scratch list of the rows that pass ``young_and_aggrieved``, so that it need
-not walk everyone again once the households' incomes are known; it is overwritten every month and never output.)
+This counts how many young men live in conditions that the literature on Central Asian labour migrants associates
+with recruitment; it never scores a person and stores nothing per person: ``count`` adds to counts only. Each
+condition is an exposure, a state a person is in at the end of the month, so a month's count is person-months of
+exposure; ``sim.outputs`` reports each per 100,000 of the group it is drawn from. There is no grievance threshold
+and no weighting: the components are reported separately, with an unweighted count of the young men exposed to at
+least one of them.
 
-* Abroad precarity: young men abroad who are irregular, isolated (at most ``risk_isolation_max_contacts`` of their
-  contacts in the same country) and aggrieved (RUSI, Elshimi et al. 2018: isolation, discrimination, precarious
-  legal status).
-* Home idleness: young people at home who returned from abroad within two years, have been jobless for
-  ``long_unemployed_months`` or more, are aggrieved and live in a household whose income fell (ICG 2015 on jobless
-  deportees; doi:10.1353/apr.2022.0019 on grievances at home). Deportees weigh ``risk_deportee_weight``.
+Young men (under ``risk_young_max_age`` + 1 years) in Russia who are irregular, or on the controlled-persons
+register (ICG 2015; Lemon 2015; Elshimi et al. 2018: recruitment happened mostly among migrants in Russia, in
+precarious status). Young
+men at home who were expelled from Russia within ``risk_returnee_window_months``; who are banned from re-entry and
+without work; or who came back within the window and have been jobless for ``long_unemployed_months`` or more (ICG
+2015 on jobless returnees and deportees). Households whose income fell are counted against the same months a year
+earlier (``income_fell``), so the seasonal cycle of remittances is not counted as a fall; police checks come from
+the month's event counts (``sim.outputs``).
 
-The index combines them with ``risk_weight_abroad`` and ``risk_weight_home`` and is normalised to 100 in the first
-reported month. The month-end census of stocks, including the home labour force and its unemployment (so this
-month's entrants, who start jobless, count), is taken here too.
+The month-end census of stocks, including the home labour force and its unemployment (so this month's entrants,
+who start jobless, count), is taken here too.
 """
 
+import numpy as np
 from numba import njit
 
 from sim import random_streams as rs
@@ -24,30 +28,34 @@ from sim import tally as t
 from sim.mechanisms.home_labour_market import RETURNEE_WINDOW_MONTHS, YOUTH_MAX_AGE_MONTHS, searching
 from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 
-# A "returnee" in the home-idleness condition came back within two years (the unemployment output uses one year).
-RISK_RETURNEE_WINDOW_MONTHS = 24
-
-
-# Slots of the census and of the risk counts, in the order of their names in ``sim.tally``.
+# Slots of the census and of the exposure counts (with the total grievance), in the order of their names in
+# ``sim.tally``.
 CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
  YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
-ABROAD_PRECARITY, HOME_IDLENESS, HOME_IDLENESS_WEIGHTED, GRIEVANCE_TOTAL = range(len(RISK))
+(YOUNG_MEN, YOUNG_MEN_RUSSIA, IRREGULAR, LISTED, YOUNG_MEN_HOME, EXPELLED, BANNED_IDLE, JOBLESS_RETURNEES, EXPOSED,
+ GRIEVANCE_TOTAL, INCOME_FELL) = range(len(RISK))
+INCOME_HISTORY_MONTHS = 12
+
+
+def income_history(n_households: int):
+    """The households' 3-month average incomes of the last twelve months (row ``month % 12``), NaN until a
+    household has a year of history; ``income_fell`` reads and updates it."""
+    return np.full((INCOME_HISTORY_MONTHS, n_households), np.nan, dtype=np.float32)
 
 
 @njit(cache=True, inline="always")
-def young_and_aggrieved(people, i, v):
-    """The first two tests of every risk condition: active, young and aggrieved; ``condition`` looks only at these."""
-    return (people.location[i] < GONE) & (people.age_months[i] < (int(v.risk_young_max_age) + 1) * 12) & \
-        (people.grievance[i] >= v.risk_grievance_threshold)
-
-
-@njit(cache=True, inline="always")
-def count(people, v, start, stop, month, census):
+def count(people, v, start, stop, month, census, risk):
     """The month-end census of everyone active among rows ``start`` to ``stop - 1``: stocks abroad, the banned, and
-    the home labour force with its unemployment. Counted with selects rather than branches, so the compiler can count
-    several people at once (SIMD)."""
+    the home labour force with its unemployment; and the young men exposed to each condition (``risk``, all but the
+    grievance total). Counted with selects rather than branches, so the compiler can count several people at once
+    (SIMD)."""
     rest_months = int(v.returnee_rest_months)
+    young_max_months = (int(v.risk_young_max_age) + 1) * 12
+    window = int(v.risk_returnee_window_months)
+    long_jobless = int(v.long_unemployed_months)
+    young_men = young_men_russia = irregular = young_listed = young_men_home = expelled = banned_idle = 0
+    jobless_returnees = exposed = 0
     population = banned = russia = kazakhstan = other = documented = listed = 0
     resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = 0
     for i in rs.rows(start, stop):
@@ -75,6 +83,25 @@ def count(people, v, start, stop, month, census):
         youth_jobless += out_of_work & young
         returnees += in_force & recent
         returnees_jobless += out_of_work & recent
+        young_man = active & ~people.female[i] & (people.age_months[i] < young_max_months)
+        in_russia = young_man & (where == RUSSIA)
+        is_irregular = in_russia & ~people.documented[i]
+        is_listed = in_russia & people.on_register[i]
+        at_home = young_man & home
+        idle = at_home & ~employed
+        came_back = people.returned_month[i] > month - window
+        was_expelled = at_home & came_back & people.deported[i]
+        is_banned_idle = idle & (people.ban_until[i] > month)
+        is_jobless_returnee = idle & came_back & (people.unemployed_months[i] >= long_jobless)
+        young_men += young_man
+        young_men_russia += in_russia
+        irregular += is_irregular
+        young_listed += is_listed
+        young_men_home += at_home
+        expelled += was_expelled
+        banned_idle += is_banned_idle
+        jobless_returnees += is_jobless_returnee
+        exposed += is_irregular | is_listed | was_expelled | is_banned_idle | is_jobless_returnee
     census[POPULATION] += population
     census[IN_RUSSIA] += russia
     census[IN_KAZAKHSTAN] += kazakhstan
@@ -89,23 +116,27 @@ def count(people, v, start, stop, month, census):
     census[RETURNEES] += returnees
     census[RETURNEES_JOBLESS] += returnees_jobless
     census[RESTING] += resting
+    risk[YOUNG_MEN] += young_men
+    risk[YOUNG_MEN_RUSSIA] += young_men_russia
+    risk[IRREGULAR] += irregular
+    risk[LISTED] += young_listed
+    risk[YOUNG_MEN_HOME] += young_men_home
+    risk[EXPELLED] += expelled
+    risk[BANNED_IDLE] += banned_idle
+    risk[JOBLESS_RETURNEES] += jobless_returnees
+    risk[EXPOSED] += exposed
 
 
 @njit(cache=True, inline="always")
-def condition(people, households, i, v, month, risk):
-    """For a young, aggrieved person (``young_and_aggrieved``), once the households' incomes and everyone's location
-    are final: counts them if idle at home (a recent returnee, long jobless, in a household whose income fell) or
-    isolated abroad (an irregular man with few contacts in the same country)."""
-    where = people.location[i]
-    if where == HOME:
-        if not people.employed[i] and people.unemployed_months[i] >= v.long_unemployed_months and \
-                people.returned_month[i] > month - RISK_RETURNEE_WINDOW_MONTHS and \
-                households.income_fell[people.household[i]]:
-            risk[HOME_IDLENESS] += 1
-            risk[HOME_IDLENESS_WEIGHTED] += v.risk_deportee_weight if people.deported[i] else 1.0
-    elif not people.female[i] and not people.documented[i]:
-        same_place = 0
-        for j in range(people.contacts.shape[1]):
-            same_place += people.location[people.contacts[i, j]] == where
-        if same_place <= int(v.risk_isolation_max_contacts):
-            risk[ABROAD_PRECARITY] += 1
+def income_fell(households, history, v, month, start, stop):
+    """How many households among ``start`` to ``stop - 1`` have a 3-month average income per member more than
+    ``risk_income_drop`` below the same average a year earlier; then stores this month's averages in ``history``
+    for next year. Needs this month's ``households.income_recent_usd`` (``households.step``)."""
+    slot = month % INCOME_HISTORY_MONTHS
+    kept_share = 1.0 - v.risk_income_drop
+    fell = 0
+    for h in rs.rows(start, stop):
+        recent = households.income_recent_usd[h]
+        fell += recent < kept_share * history[slot, h]  # False while the year-old value is NaN
+        history[slot, h] = recent
+    return fell

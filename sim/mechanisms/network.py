@@ -3,7 +3,7 @@ Ties outside the household decay: each month, with chance ``tie_rewire_prob``, a
 contacts outside the household, chosen at random, by a new person from the region (decaying ties, Klabunde 2014).
 The lists of people by region that new contacts are drawn from are rebuilt every January, so recent entrants
 become reachable within a year. New entrants get their contacts here. The network feeds the
-departure choice (share of contacts at each destination) and the isolation condition of the risk indicator.
+departure choice (share of contacts at each destination).
 """
 
 import numpy as np
