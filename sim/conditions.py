@@ -12,7 +12,7 @@ from sim.calendar import fractional_year, seasonal_factor
 from sim.mechanisms import departures, earnings, enforcement, home_labour_market, legal_status, returns
 
 Conditions = namedtuple("Conditions", "destination_terms expected_abroad risk_pct utilities open_share departure "
-                                      "returns fee_to_wage capacity gdp_usd_bn region_wage_usd")
+                                      "returns fee_to_wage capacity gdp_usd_bn region_wage_usd poverty_line_usd")
 
 
 @dataclass
@@ -105,4 +105,4 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
     capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,
                                                v.jobs_gdp_elasticity, v.jobs_remittance_elasticity)
     return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, capacity,
-                      gdp, region_wage_usd)
+                      gdp, region_wage_usd, float(profile.facts["poverty_line_usd"]))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from sim import country, outputs, parameters
 from sim.calendar import format_month, parse_month
+from sim.mechanisms import russian_prices
 from sim.random_streams import master_key
 from sim.timeline import Shock, Timeline
 
@@ -56,6 +57,7 @@ class MigrationModel(mesa.Model):
         self.shocks = tuple(s if isinstance(s, Shock) else Shock(**s) for s in shocks)
         # The spin-up months follow the timeline for their own dates: a shock from the start date is not yet active.
         self.timeline = Timeline(self.values, self.shocks, first_month=self.first_month)
+        self.russian_trend = russian_prices.Trend(self.timeline, self.start_month)
         self.master_key = master_key(self.rng)
         self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))
         self.month_index = 0
@@ -88,8 +90,12 @@ class MigrationModel(mesa.Model):
 
     def lever_values(self, month: int):
         values = dict(self.values)
-        values.update(self.timeline.values_at(month))
+        values.update(self.levers_at(month))
         return parameters.Values(**values)
+
+    def levers_at(self, month: int) -> dict[str, float]:
+        """The levers in ``month``: the timeline's values with the Russian price and wage trend applied."""
+        return self.russian_trend.apply(self.timeline.values_at(month), month)
 
     def step(self):
         month = self.month
@@ -113,5 +119,5 @@ class MigrationModel(mesa.Model):
     def levers(self) -> pd.DataFrame:
         """The lever values of every simulated month."""
         months = range(self.start_month, self.month)
-        rows = [{"date": format_month(m), **self.timeline.values_at(m)} for m in months]
+        rows = [{"date": format_month(m), **self.levers_at(m)} for m in months]
         return pd.DataFrame(rows, columns=["date", *parameters.LEVERS])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 SHARED = "analysis/data/facts.md"
 TIMELINE = "analysis/data/policy_timeline.csv"
 ANNUAL = "analysis/data/tajikistan_annual.csv"
+PRICES = "analysis/data/russia_prices_annual.csv"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,25 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Gross monthly wage of a medium-skill documented migrant in Russia",
        source="World Bank 2024: construction wage in Russia $810/month x 92.6 RUB/USD; migrants earn 20-25% less "
               f"than the Russian average ({SHARED})"),
+    _p("russia_price_level", default=1.0, unit="index, 2025 = 1", low=0.8, high=1.2, group="lever", lever=True,
+       minimum=0.01, maximum=100.0,
+       description="Russian consumer price level; living costs, compliance costs and fines in roubles follow it",
+       source=f"Rosstat CPI, annual average chained to 2025 = 1 ({PRICES})"),
+    _p("russia_inflation", default=0.073, unit="share/year", low=0.04, high=0.12, group="lever", lever=True,
+       minimum=-0.5, maximum=5.0,
+       description="Russian consumer price inflation from the scenario's start: the price level, rouble wages, the "
+                   "patent fee (each January, by law) and, with rouble_depreciation, the rouble rate move with it",
+       source=f"2013-2025 trend of the Rosstat CPI annual average, 7.3% a year ({PRICES}); the CBR targets 4%"),
+    _p("russia_real_wage_growth", default=0.03, unit="share/year", low=0.0, high=0.05, group="lever", lever=True,
+       minimum=-0.5, maximum=1.0,
+       description="Real growth of migrants' rouble wages from the scenario's start, on top of inflation",
+       source=f"2013-2025 trend of the Rosstat average wage (russia_wages_annual.csv) deflated by the CPI ({PRICES})"),
+    _p("rouble_depreciation", default=0.083, unit="share/year", low=0.0, high=0.15, group="lever", lever=True,
+       minimum=-0.5, maximum=5.0,
+       description="Yearly rise of the rouble's price of a dollar from the scenario's start",
+       source=f"2013-2025 trend of the CBR annual average, 31.85 to 83.3 RUB/USD ({ANNUAL}); with the two trends "
+              "above, migrants' dollar wages grow 1.9% a year, as the Rosstat wage did in dollars 2013-2025 (a full "
+              "cycle from the last pre-collapse peak)"),
     _p("russia_labour_demand", default=1.0, unit="multiplier", low=0.6, high=1.4, group="lever", lever=True,
        maximum=5.0,
        description="Multiplier on the chance of finding a job in Russia",
@@ -106,8 +126,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Fee on formal money transfers",
        source=f"World Bank Remittance Prices Worldwide Q4 2021: RU->TJ 4.2% average, 1.5% cheapest ({SHARED}); most "
               "volume goes through the cheap channels"),
+    _p("formal_exchange_spread", default=0.0, unit="share of amount", low=0.0, high=0.1, group="lever", lever=True,
+       **PROB,
+       description="What a formal transfer loses to the exchange rate it is paid out at, against the market rate",
+       source="assumed, see range; no series of the payout spread is available to the project"),
     _p("informal_channel_push", default=0.0, unit="share", low=0.0, high=0.5, group="lever", lever=True, **PROB,
-       description="Extra share of transfers pushed into informal channels by restrictions",
+       description="Share of would-be formal transfers pushed into informal channels by restrictions",
        source=f"assumed, see range; channel restrictions and card-to-card transfers ({SHARED})"),
     _p("naturalisation_rate", default=0.004, unit="probability/month", low=0.0, high=0.012, group="lever", lever=True,
        **PROB,
@@ -174,10 +198,17 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Wage discrimination at hostility 1",
        source="assumed, see range"),
     _p("living_cost_share", default=0.2, unit="share of migrant wage", low=0.15, high=0.35, group="abroad", **PROB,
-       description="Monthly living costs abroad as a share of the destination's reference migrant wage",
-       source="assumed, see range; shared housing and food in the Moscow region"),
-    _p("compliance_cost_rub", default=2000, unit="RUB/month", low=0, high=6000, group="abroad", maximum=100_000,
-       description="Monthly cost of keeping registration valid, paid by documented migrants in Russia",
+       description="Monthly living costs in Kazakhstan and other destinations as a share of their reference wage",
+       source="assumed, see range; shared housing and food"),
+    _p("living_cost_rub", default=15000, unit="RUB/month at 2025 prices", low=11000, high=26000, group="abroad",
+       maximum=1_000_000,
+       description="Monthly living costs in Russia at 2025 prices; they follow russia_price_level",
+       source="assumed, see range: 0.2 of the 2025 migrant wage (75,000 RUB); shared housing and food in the Moscow "
+              "region"),
+    _p("compliance_cost_rub", default=2000, unit="RUB/month at 2025 prices", low=0, high=6000, group="abroad",
+       maximum=100_000,
+       description="Monthly cost of keeping registration valid, paid by documented migrants in Russia; follows "
+                   "russia_price_level",
        source="assumed, see range; medical, exam, registration intermediaries"),
     _p("fee_lapse_coef", default=0.1, unit="probability/month per unit fee/wage", low=0.0, high=0.3, group="abroad",
        **PROB,
@@ -208,8 +239,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("extortion_prob", default=0.3, unit="probability", low=0.1, high=0.6, group="abroad", **PROB,
        description="Chance that a check not ending in expulsion costs a fine or a bribe",
        source="assumed, see range; RUSI interviews (Elshimi et al. 2018)"),
-    _p("extortion_rub", default=5000, unit="RUB", low=1000, high=15000, group="abroad", maximum=1_000_000,
-       description="Amount lost to a fine or bribe",
+    _p("extortion_rub", default=5000, unit="RUB at 2025 prices", low=1000, high=15000, group="abroad",
+       maximum=1_000_000,
+       description="Amount lost to a fine or bribe; follows russia_price_level",
        source="assumed, see range"),
     _p("wage_theft_prob", default=0.03, unit="probability/month", low=0.0, high=0.1, group="abroad", **PROB,
        description="Monthly chance that an irregular worker is not paid",
@@ -221,28 +253,41 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Gross monthly migrant wage in other destinations",
        source="assumed, see range; UK seasonal minimum wage and Korean EPS wages"),
     # ---------------------------------------------------------------- remittances
-    _p("remit_share_base", default=0.75, unit="share of net earnings", low=0.3, high=0.8, group="remittance", **PROB,
-       description="Share of net earnings remitted by a migrant in neither need nor hardship",
-       source="calibrated"),
-    _p("remit_need_coef", default=0.2, unit="share per unit need", low=0.0, high=0.6, group="remittance", **PROB,
-       description="Extra share remitted per unit of household need (poverty gap)",
-       source="assumed, see range"),
-    _p("remit_hardship_coef", default=0.2, unit="share per unit hardship", low=0.0, high=0.6, group="remittance",
+    _p("remit_share_base", default=0.75, unit="share of expected net earnings", low=0.3, high=0.9, group="remittance",
        **PROB,
-       description="Share cut per unit of the migrant's own hardship",
-       source="assumed, see range"),
-    _p("hardship_reference_usd", default=300, unit="USD/month", low=150, high=600, group="remittance", minimum=1.0,
-       maximum=10_000,
-       description="Net earnings below which a migrant counts as in hardship (hardship 1 at zero)",
-       source="assumed, see range"),
+       description="Share of their expected net earnings that migrants send home as a matter of course",
+       source="calibrated"),
+    _p("remit_need_coef", default=0.6, unit="share of the shortfall per month", low=0.0, high=1.0, group="remittance",
+       **PROB,
+       description="Share of the household's monthly shortfall below the poverty line that a migrant adds to the "
+                   "transfer (compensatory remittances)",
+       source="Yang and Choi (2007, World Bank Economic Review 21(2)): remittances replace about 60% of an income fall "
+              "in Philippine households with migrants; range assumed"),
+    _p("remit_smoothing_months", default=6, unit="months", low=2, high=12, group="remittance", minimum=1.0,
+       maximum=120.0,
+       description="Time constant of the moving average of net earnings that sets the migrant's expected earnings "
+                   "(transfers follow it; savings absorb the difference)",
+       source="assumed, see range; remittances are smoother than migrants' earnings (buffer-stock saving, Carroll "
+              "1997; Rapoport and Docquier 2006)"),
     _p("remit_send_prob", default=0.5, unit="probability/month", low=0.2, high=1.0, group="remittance", minimum=0.01,
        maximum=1.0,
        description="Monthly chance that a migrant sends the money set aside",
        source="assumed, see range; 15% of households received a transfer in July 2016 against ~40% with a migrant "
               f"({SHARED})"),
-    _p("informal_share_base", default=0.15, unit="share", low=0.05, high=0.4, group="remittance", **PROB,
-       description="Share of transfers sent informally without restrictions",
-       source=f"assumed, see range; informal and card-to-card channels blur statistics ({SHARED})"),
+    _p("channel_formal_asc", default=4.3, unit="utility", low=2.0, high=6.0, group="remittance", minimum=-30.0,
+       maximum=30.0,
+       description="Preference for formal transfer channels at equal cost (safety, speed, coverage)",
+       source="fitted to 2013 only: CBR transfers 4.155 bn USD against the World Bank band's top 4.22 bn, a formal "
+              f"share of 0.985 ({ANNUAL}; docs/ODD.md §7.6)"),
+    _p("channel_cost_coef", default=0.5, unit="utility per percentage point", low=0.1, high=1.5, group="remittance",
+       maximum=20.0,
+       description="Weight of the formal channel's cost (fee plus exchange spread) over the informal fee",
+       source="assumed, see range; transfer costs push remittances into informal channels (Freund and Spatafora "
+              "2008, Journal of Development Economics 86(2))"),
+    _p("channel_irregular_penalty", default=1.5, unit="utility", low=0.0, high=3.0, group="remittance", maximum=20.0,
+       description="Lower use of formal channels by migrants without valid documents",
+       source="assumed, see range; legal status raises the use of formal transfer services (Amuedo-Dorantes and "
+              "Bansak 2006, Contemporary Economic Policy 24(4))"),
     _p("transfer_fee_informal", default=0.03, unit="share of amount", low=0.0, high=0.08, group="remittance", **PROB,
        description="Cost of informal transfers (couriers, hawala, cash)",
        source="assumed, see range"),

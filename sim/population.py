@@ -40,6 +40,7 @@ PERSON_COLUMNS = {
     "unemployed_months": Column(np.int16, 0, "months jobless at home in the current spell"),
     "savings_usd": Column(np.float32, 0.0, "savings abroad (target earners)"),
     "unsent_usd": Column(np.float32, 0.0, "money set aside for home, not yet sent"),
+    "expected_net_usd": Column(np.float32, 0.0, "moving average of net earnings abroad in the current spell"),
     "ban_until": Column(np.int32, NO_MONTH, "absolute month until which a Russian entry ban runs (exclusive)"),
     "grievance": Column(np.float32, 0.0, "accumulated harm, 0..1, decays"),
     "returned_month": Column(np.int32, NO_MONTH, "absolute month of the last return home"),

@@ -124,7 +124,7 @@ class MigrantWorker(mesa.Agent):
                 return
         elif self.location == KAZAKHSTAN and self.face_kazakh_enforcement(v, month, tally):
             return
-        self.remit(v, tally)
+        self.remit(v, c, tally)
         if self.consider_return(v, c, in_russia, month, tally):
             return
         if in_russia:
@@ -158,10 +158,12 @@ class MigrantWorker(mesa.Agent):
         return call(enforcement.update_kazakhstan, e.people_ref, e.households_ref, self.slot, e.params_ref, month,
                     e.keys, tally)
 
-    def remit(self, v, tally):
-        """A share of the net goes home when the migrant gets round to sending it, by ``remittances``."""
+    def remit(self, v, c, tally):
+        """Part of the expected net, and of the household's shortfall, goes home when the migrant gets round to
+        sending it, through the channel ``channels`` splits it by, by ``remittances``."""
         e = self.model.engine
-        call(remittances.update, e.people_ref, e.households_ref, self.slot, e.params_ref, e.keys, tally)
+        call(remittances.update, e.people_ref, e.households_ref, self.slot, e.params_ref, c.expected_abroad,
+             c.poverty_line_usd, e.keys, tally)
 
     def consider_return(self, v, c, in_russia, month, tally) -> bool:
         """The migrant goes home with the return hazard of ``returns``; returns True if they did."""

@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = str(ROOT / "scenarios" / "baseline.toml")
 POLICY = str(ROOT / "scenarios" / "summit_safeguards.toml")
 # 100 design points x 1 replicate of 13 months at 1:2000, ~0.05 s a run; the outcome holds at about one point in
-# ten, so PRIM has something to find.
+# ten, so PRIM has something to find. The baseline's remittances grow with the Russian wage trend (a median of about
+# +16 % over these 12 months at this scale), so growth below 6 % is a relative fall.
 DISCOVER = ["discover", SCENARIO, "--samples", "100", "--replicates", "1", "--scale", "2000", "--months", "13",
-            "--params", "raid_intensity,rub_per_usd,hostility", "--outcome", "remittance_change_12m_pct < -5",
+            "--params", "raid_intensity,rub_per_usd,hostility", "--outcome", "remittance_change_12m_pct < 6",
             "--seed", "2", "--workers", "2"]
 
 
@@ -130,7 +131,7 @@ def test_discover_writes_boxes_trajectory_figures_and_robustness(discovered):
     assert set(record["stores"]) == {"baseline", "summit_safeguards"}
     cases = pd.read_csv(out / "cases.csv")
     assert len(cases) == 100 and 0 < cases["of_interest"].sum() < 100
-    assert cases["of_interest"].tolist() == (cases["remittance_change_12m_pct"] < -5).tolist()
+    assert cases["of_interest"].tolist() == (cases["remittance_change_12m_pct"] < 6).tolist()
     boxes = pd.read_csv(out / "boxes.csv")
     assert {"low", "high", "range_low", "range_high", "coverage", "density", "mass", "qp_low", "qp_high"} <= set(
         boxes.columns)

@@ -11,13 +11,15 @@ from sim.population import KAZAKHSTAN, RUSSIA, SKILL_WAGE
 def test_destination_terms_convert_roubles_and_price_documents(world):
     w = world(1, location=RUSSIA, migrant_wage_rub=60_000, rub_per_usd=90.0, living_cost_share=0.4, hostility=0.5,
               hostility_wage_discount=0.1, patent_fee_rub=8_000, compliance_cost_rub=1_000,
-              kazakhstan_wage_kzt=200_000, kzt_per_usd=500.0)
+              kazakhstan_wage_kzt=200_000, kzt_per_usd=500.0, living_cost_rub=20_000, russia_price_level=0.5)
     terms = earnings.destination_terms(w.v)
     assert terms[RUSSIA, earnings.REFERENCE_WAGE] == pytest.approx(60_000 / 90)
-    assert terms[RUSSIA, earnings.LIVING_COST] == pytest.approx(0.4 * 60_000 / 90)
+    # Living and compliance costs are set at 2025 prices and follow the price level; the patent fee is nominal.
+    assert terms[RUSSIA, earnings.LIVING_COST] == pytest.approx(20_000 * 0.5 / 90)
     assert terms[RUSSIA, earnings.HOSTILITY_DISCOUNT] == pytest.approx(0.05)
-    assert terms[RUSSIA, earnings.DOCUMENTED_COST] == pytest.approx(9_000 / 90)
+    assert terms[RUSSIA, earnings.DOCUMENTED_COST] == pytest.approx((8_000 + 1_000 * 0.5) / 90)
     assert terms[KAZAKHSTAN, earnings.REFERENCE_WAGE] == pytest.approx(400)  # tenge at the tenge rate
+    assert terms[KAZAKHSTAN, earnings.LIVING_COST] == pytest.approx(0.4 * 400)
     assert terms[KAZAKHSTAN, earnings.DOCUMENTED_COST] == 0
 
 

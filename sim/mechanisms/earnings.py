@@ -1,7 +1,8 @@
 """Earnings abroad, net of living costs, the patent fee, compliance and losses (docs/ODD.md §3 step 2, §7.2).
 
 Wages in Russia are set in roubles and converted at the month's rate, so a weaker rouble cuts USD earnings (the
-2015 mechanism). Living costs are a share of the destination's reference wage, so they move with local prices.
+2015 mechanism). Living and compliance costs in Russia follow Russian consumer prices (``russian_prices``); elsewhere
+they are a share of the destination's reference wage.
 Documented migrants in Russia pay the patent fee and compliance costs every month, employed or not; irregular
 workers earn less, and risk not being paid at all (wage theft, which also aggrieves).
 """
@@ -13,6 +14,7 @@ from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms.employment_abroad import job_find_prob, job_loss_prob
 from sim.mechanisms.grievance import aggrieve
+from sim.mechanisms.russian_prices import at_prices_usd
 from sim.population import KAZAKHSTAN, OTHER, RUSSIA, SKILL_WAGE
 
 # Columns of the per-destination terms, one row per location code (row 0, home, is unused).
@@ -26,8 +28,9 @@ def destination_terms(v) -> np.ndarray:
     terms[KAZAKHSTAN, REFERENCE_WAGE] = v.kazakhstan_wage_kzt / v.kzt_per_usd  # set in tenge, like Russia's in roubles
     terms[OTHER, REFERENCE_WAGE] = v.other_wage_usd
     terms[1:, LIVING_COST] = v.living_cost_share * terms[1:, REFERENCE_WAGE]
+    terms[RUSSIA, LIVING_COST] = at_prices_usd(v.living_cost_rub, v)
     terms[RUSSIA, HOSTILITY_DISCOUNT] = v.hostility_wage_discount * v.hostility
-    terms[RUSSIA, DOCUMENTED_COST] = (v.patent_fee_rub + v.compliance_cost_rub) / v.rub_per_usd
+    terms[RUSSIA, DOCUMENTED_COST] = v.patent_fee_rub / v.rub_per_usd + at_prices_usd(v.compliance_cost_rub, v)
     return terms
 
 

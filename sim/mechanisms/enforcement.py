@@ -19,6 +19,7 @@ from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms.grievance import aggrieve
 from sim.mechanisms.returns import arrive_home
+from sim.mechanisms.russian_prices import at_prices_usd
 
 
 @njit(cache=True, inline="always")
@@ -51,7 +52,7 @@ def update(people, households, i, v, month, keys, tally):
             expel = True
         elif u < p_expel + (1.0 - p_expel) * v.extortion_prob:
             tally[t.EXTORTIONS] += 1
-            people.net_usd[i] -= v.extortion_rub / v.rub_per_usd
+            people.net_usd[i] -= at_prices_usd(v.extortion_rub, v)
             people.grievance[i] = aggrieve(people.grievance[i], v.grievance_extortion)
     if not expel and people.on_register[i] and rs.uniform(keys[rs.REGISTER_EXPULSION], i) < \
             v.register_expulsion_prob:

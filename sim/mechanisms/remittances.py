@@ -1,53 +1,74 @@
-"""Remittances (docs/ODD.md §3 step 3, §7.6).
+"""Remittances (docs/ODD.md §3 step 3, §7.6): how much a migrant sends home, and through which channel.
 
-A migrant sets aside a share of positive net earnings for home and saves the rest (target earners). The share rises
-with the household's need (its poverty gap) and falls with the migrant's own hardship (net earnings below
-``hardship_reference_usd``). Money set aside is sent when the migrant gets round to it (``remit_send_prob`` a
-month; transfers are lumpy: in July 2016 only 15% of households received one). A transfer is split between formal
-channels (bank and money-transfer systems, which official statistics see) and informal ones (couriers, cash,
-card-to-card), each net of its fee. A person on the register has no bank access and can only send informally.
-Losses (negative net earnings) are met from savings.
+The model is the one the migration literature calls tempered altruism with a savings buffer (Lucas and Stark 1985;
+Rapoport and Docquier 2006). A migrant sends a share ``remit_share_base`` of the net earnings they expect to make
+in a month in work (their "permanent" earnings: a moving average of the net of paid months, with time constant
+``remit_smoothing_months``; a newcomer starts from the expectation that made them go), plus a share
+``remit_need_coef`` of the household's monthly shortfall below the poverty line: remittances compensate for income
+lost at home (Yang and Choi 2007: about 60% of an income fall is replaced). Savings are the buffer: a month's
+transfer is paid from the month's net and, when that falls short (a month without work, a fine), from savings, so a
+fall in earnings reaches the household less than proportionally in the short run and fully only as the expectation
+adjusts. What is not sent is saved (target earners). Money set aside is sent when the migrant gets round to it
+(``remit_send_prob`` a month; transfers are lumpy: in July 2016 only 15% of households received one), split between
+channels by ``channels``, each net of its fee.
 """
 
 from numba import njit
 
 from sim import random_streams as rs
 from sim import tally as t
+from sim.mechanisms.channels import formal_share
 
 
 @njit(cache=True, inline="always")
-def hardship(net_usd, hardship_reference_usd):
-    return min(max(1.0 - net_usd / hardship_reference_usd, 0.0), 1.0)
+def household_need_usd(households, household, poverty_line_usd):
+    """The household's monthly shortfall below the poverty line, in USD: the poverty gap ratio of its 12-month average
+    income per member (``households.need``) times the line times its members. This is the one place that turns the
+    household's need into money a migrant can send."""
+    members = households.agents[household] + households.dependants[household]
+    return households.need[household] * poverty_line_usd * max(members, 1)
 
 
 @njit(cache=True, inline="always")
-def remit_share(need, own_hardship, base, need_coef, hardship_coef):
-    return min(max(base + need_coef * need - hardship_coef * own_hardship, 0.0), 1.0)
+def expected_net_usd(previous, net, smoothing_months):
+    """The migrant's expected monthly net earnings, a moving average of the months' net with time constant
+    ``smoothing_months``. A newcomer starts from the expectation that made them go (``conditions``)."""
+    return previous + (net - previous) / smoothing_months
 
 
 @njit(cache=True, inline="always")
-def informal_share(on_register, base, push):
-    if on_register:
-        return 1.0
-    return min(max(base + push, 0.0), 1.0)
+def desired_usd(expected_net, need_usd, share, need_coef):
+    return share * max(expected_net, 0.0) + need_coef * need_usd
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, v, keys, tally):
+def set_aside_usd(desired, net, savings):
+    """What goes home this month: the desired amount, paid from this month's net and savings (never below zero)."""
+    return min(desired, max(savings + net, 0.0))
+
+
+@njit(cache=True, inline="always")
+def update(people, households, i, v, expected_abroad, poverty_line_usd, keys, tally):
+    """``expected_abroad``: what a would-be migrant expects to clear per month, by destination and skill."""
     net = people.net_usd[i]
     household = people.household[i]
-    if net > 0.0:
-        share = remit_share(households.need[household], hardship(net, v.hardship_reference_usd),
-                            v.remit_share_base, v.remit_need_coef, v.remit_hardship_coef)
-        people.unsent_usd[i] += share * net
-        people.savings_usd[i] += (1.0 - share) * net
-    else:
-        people.savings_usd[i] = max(people.savings_usd[i] + net, 0.0)
+    previous = people.expected_net_usd[i]
+    if people.spell_months[i] <= 1:  # the first month of a spell abroad
+        previous = expected_abroad[people.location[i], people.skill[i]]
+    # Expectations are of what a month in work clears; months without pay are met from savings (the buffer).
+    expected = expected_net_usd(previous, net, v.remit_smoothing_months) if people.wage_usd[i] > 0.0 else previous
+    people.expected_net_usd[i] = expected
+    desired = desired_usd(expected, household_need_usd(households, household, poverty_line_usd),
+                          v.remit_share_base, v.remit_need_coef)
+    savings = people.savings_usd[i]
+    amount = set_aside_usd(desired, net, savings)
+    people.unsent_usd[i] += amount
+    people.savings_usd[i] = max(savings + net - amount, 0.0)
     if people.unsent_usd[i] > 0.0 and rs.uniform(keys[rs.SEND], i) < v.remit_send_prob:
-        informal = informal_share(people.on_register[i], v.informal_share_base, v.informal_channel_push)
+        formal = formal_share(people.documented[i], people.on_register[i], v)
         amount = people.unsent_usd[i]
-        formal_usd = amount * (1.0 - informal) * (1.0 - v.transfer_fee_formal)
-        informal_usd = amount * informal * (1.0 - v.transfer_fee_informal)
+        formal_usd = amount * formal * (1.0 - v.transfer_fee_formal)
+        informal_usd = amount * (1.0 - formal) * (1.0 - v.transfer_fee_informal)
         households.remittances_usd[household] += formal_usd + informal_usd
         tally[t.REMITTANCES_FORMAL_USD] += formal_usd
         tally[t.REMITTANCES_INFORMAL_USD] += informal_usd
