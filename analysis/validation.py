@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import ensemble
+from analysis import ensemble, home_validation
 from analysis.calibration import DATA, LAST_TARGET_YEAR
 from sim.scenario import Scenario
 
@@ -36,9 +36,10 @@ KNOWN_MISSES = {
 def annual(frame: pd.DataFrame) -> pd.DataFrame:
     years = frame["date"].str[:4].astype(int)
     grouped = frame.groupby(years)
-    return pd.DataFrame({"remittances_usd_bn": grouped.remittances_usd.sum() / 1e9,
-                         "remittances_formal_usd_bn": grouped.remittances_formal_usd.sum() / 1e9,
-                         "months": grouped.size()})
+    remittances = pd.DataFrame({"remittances_usd_bn": grouped.remittances_usd.sum() / 1e9,
+                                "remittances_formal_usd_bn": grouped.remittances_formal_usd.sum() / 1e9,
+                                "months": grouped.size()})
+    return remittances.join(home_validation.annual_means(frame))
 
 
 def data_table() -> pd.DataFrame:
@@ -48,8 +49,9 @@ def data_table() -> pd.DataFrame:
 
 def hindcast(scenario: Scenario, replicates: int = 10, scale: float = 100, seed: int = 1, workers: int | None = 1,
              progress: bool = True, **executor) -> pd.DataFrame:
-    """Annual remittances per replicate (columns: replicate, year, remittances_usd_bn, remittances_formal_usd_bn),
-    over the years the run covers whole. ``executor``: ``dask`` or ``backend`` as in ``analysis.ensemble.run``."""
+    """Annual remittances per replicate (columns: replicate, year, remittances_usd_bn, remittances_formal_usd_bn,
+    and the annual means of the home outputs of ``home_validation.annual_means``), over the years the run covers
+    whole. ``executor``: ``dask`` or ``backend`` as in ``analysis.ensemble.run``."""
     series = ensemble.run(scenario, replicates, seed, scale, workers=workers,
                           description="hindcast" if progress else None, **executor)
     frames = []

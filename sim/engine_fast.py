@@ -180,7 +180,7 @@ class FastEngine:
         self.next_free = n = n + n_entrants
         self.abroad_rows = scratch.abroad_rows[:n_abroad]
 
-        household_counts = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
+        household_counts = households.step(hh, v, c.poverty_line_usd, self.months_done == 0, 0,
                                            hh.region.shape[0])
         risk_pass(people, hh, v, scratch.pending_rows[:n_pending], month, risk)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,

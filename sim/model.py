@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim import country, outputs, parameters
-from sim.calendar import format_month, parse_month
+from sim.calendar import format_month, fractional_year, parse_month
 from sim.random_streams import master_key
 from sim.timeline import Shock, Timeline
 
@@ -99,7 +99,8 @@ class MigrationModel(mesa.Model):
         if self._risk_reference is None:
             self._risk_reference = outputs.risk_value(v, raw["abroad_precarity"], raw["home_idleness_weighted"])
         self.metrics = {"date": format_month(month),
-                        **outputs.assemble(raw, self.scale, v, raw["gdp_usd_bn"], self._risk_reference)}
+                        **outputs.assemble(raw, self.scale, v, self.profile.at("gdp_usd_bn", fractional_year(month)),
+                                           self._risk_reference)}
         self.datacollector.collect(self)
         self.month_index += 1
 

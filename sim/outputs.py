@@ -41,6 +41,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("households_receiving_share", "share", "Households that received a remittance this month"),
     Output("household_poverty_rate", "share", "Households whose 12-month average income per member is below the "
                                               "poverty line"),
+    Output("poverty_rate_persons", "share", "People (agents and dependants) in households below the poverty line, "
+                                            "the national definition's population share"),
     Output("home_labour_force", "persons", "Resident labour force (people at home, employed or looking for work)"),
     Output("home_returnees_resting", "persons", "Returnees at home not yet looking for work (outside the labour "
                                                 "force; see returnee_rest_months)"),
@@ -51,6 +53,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("returnee_unemployment_rate", "share", "Unemployment rate among people who returned within 12 months"),
     Output("home_job_capacity", "jobs", "Domestic job capacity (filled jobs plus vacancies)"),
     Output("home_job_finding_rate", "share/month", "Chance that a jobless person at home found work this month"),
+    Output("home_demand_index", "index (start date = 1)", "Real demand for home output: real GDP plus "
+                                                          "remittance-financed spending, against the start date"),
+    Output("poverty_line_usd", "USD per person per month", "National poverty line, indexed to home prices, at "
+                                                           "this month's exchange rate"),
     Output("labour_force_entrants", "persons/month", "Young people entering the labour market"),
     Output("retirements", "persons/month", "People leaving the model at the upper working age"),
     Output("retirements_abroad", "persons/month", "Of whom abroad at the time (they leave the migrant stock)"),
@@ -106,6 +112,7 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "remittance_per_migrant_usd": _rate(remittances, abroad * s),
         "households_receiving_share": _rate(raw["households_receiving"], raw["households"]),
         "household_poverty_rate": _rate(raw["households_poor"], raw["households"]),
+        "poverty_rate_persons": _rate(raw["people_poor"], raw["people_in_households"]),
         "home_labour_force": raw["home_labour_force"] * s,
         "home_returnees_resting": raw["resting"] * s,
         "home_employed": (raw["home_labour_force"] - jobless) * s,
@@ -115,6 +122,8 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "returnee_unemployment_rate": _rate(raw["returnees_jobless"], raw["returnees"]),
         "home_job_capacity": raw["home_job_capacity"] * s,
         "home_job_finding_rate": raw["home_job_finding_rate"],
+        "home_demand_index": raw["home_demand"],
+        "poverty_line_usd": raw["poverty_line_usd"],
         "labour_force_entrants": raw["entrants"] * s,
         "retirements": raw["retirements"] * s,
         "retirements_abroad": raw["retirements_abroad"] * s,

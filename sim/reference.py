@@ -276,7 +276,7 @@ class ReferenceEngine:
         for _ in range(n_entrants):
             self._enter().drift_and_rewire(v, newcomers, order, starts, tally)
 
-        household_counts = self._update_households(profile.facts["poverty_line_usd"])
+        household_counts = self._update_households(c.poverty_line_usd)
         census, risk = self._census(month)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)

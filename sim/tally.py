@@ -25,9 +25,10 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
     record = dict(zip(NAMES, tally.tolist(), strict=True))
     record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
     record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
-    receiving, poor, fell = household_counts
+    receiving, poor, fell, people_poor, people = household_counts
     record.update(home_earnings_usd=home_earnings, home_job_finding_rate=market.find_rate,
                   home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,
                   households=households, households_receiving=receiving, households_poor=poor,
-                  households_income_fell=fell, gdp_usd_bn=conditions.gdp_usd_bn)
+                  households_income_fell=fell, people_poor=people_poor, people_in_households=people,
+                  home_demand=conditions.demand, poverty_line_usd=conditions.poverty_line_usd)
     return record

@@ -76,6 +76,8 @@ def test_validate_computes_every_field_from_a_run(tmp_path):
     assert {"year", "model_median", "model_p05", "model_p95", "data", "data_low", "data_high"} <= set(table)
     assert "2022" in fields["known_misses"] and "not migrants' money" in fields["known_misses"]["2022"]["why"]
     assert "within 10 pp" in completed.stdout or "MISSED" in completed.stdout
+    assert "unemployment_ilo" in fields["home_economy"]["out_of_sample_within"]
+    assert "unemployment_ilo" in completed.stdout and (out / "home_economy.csv").exists()
 
 
 def test_naive_baselines_follow_their_definitions():
@@ -95,3 +97,26 @@ def test_naive_baselines_follow_their_definitions():
 
 def test_history_scenario_is_the_calibration_scenario():
     assert scenario.load(HISTORY).start == "2010-01"
+
+
+def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_path):
+    """Annual model means against every data row of tajikistan_home_economy.csv the run covers, with the error in
+    points and a verdict; only years after 2013 can be missed (earlier ones are in sample)."""
+    from analysis import home_validation
+
+    runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_persons": 0.30,
+                          "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
+                          "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
+                          "home_employed": 1e6 * (1 + (y == 2016) * 0.1)}
+                         for r in range(2) for y in range(2010, 2025)])
+    fields, table = home_validation.compare(runs)
+    rows = {(row["series"], row["year"]): row for row in fields["years"]}
+    assert rows[("unemployment_ilo", 2013)]["verdict"] == "in sample"
+    assert rows[("unemployment_ilo", 2019)]["error_pp"] == pytest.approx(100 * (0.10 - 0.076))
+    assert rows[("unemployment_ilo", 2019)]["verdict"] == "within"  # 2.4 pp, inside +-3 pp
+    assert rows[("poverty_rate_national", 2024)]["verdict"] == "MISSED"  # 30% against 20%
+    assert rows[("households_receiving_month", 2016)]["error_pp"] == pytest.approx(0.0)
+    assert fields["employment_change_2013_2016"] == pytest.approx(0.1)
+    assert ("unemployment_registered", 2016) not in rows  # the registered rate is another definition
+    lines = home_validation.verdict_lines(fields)
+    assert any("poverty_rate_national" in line and "2024" in line and "MISSED" in line for line in lines)

@@ -27,11 +27,6 @@ def test_the_steady_state_vacancies_balance_hires_and_separations():
     assert market.hires(unemployed, vacancies, m) == pytest.approx(s * employed)
 
 
-def test_job_capacity_moves_with_gdp_and_remittances():
-    assert market.job_capacity(1_000.0, 1.21, 1.0, 0.5, 0.3) == pytest.approx(1_100.0)
-    assert market.job_capacity(1_000.0, 1.0, 0.5, 0.5, 0.3) == pytest.approx(850.0)
-
-
 def test_the_months_terms_count_arrivals_as_jobless_and_resting_returnees_out(world):
     w = world(1, returnee_rest_months=0, home_separation_rate=0.02, matching_efficiency=0.5)
     w.tally[[t.STAYERS_EMPLOYED, t.STAYERS_JOBLESS, t.DEPORTATIONS, t.RETURNS_VOLUNTARY]] = [900, 60, 15, 25]

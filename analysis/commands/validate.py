@@ -5,7 +5,7 @@ import json
 import time
 from pathlib import Path
 
-from analysis import calibration, cli, provenance, validation
+from analysis import calibration, cli, home_validation, provenance, validation
 from analysis.commands.run import check_flags
 from analysis.outdir import atomic_directory, check_output_directory
 from sim import country
@@ -21,7 +21,8 @@ def register(subparsers):
         "validate", help="hindcast 2010-2024 with the calibrated parameters and score it against the data",
         description="Runs the historical scenario with the calibrated parameters and compares annual USD "
                     "remittances with the World Bank and CBR series, against rouble-only and persistence "
-                    "baselines. Writes validation.json, hindcast.csv and a figure.")
+                    "baselines, and ILO unemployment, poverty and households receiving a transfer with the "
+                    "surveys, year by year. Writes validation.json, hindcast.csv, home_economy.csv and a figure.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
     cli.add_sample_flags(parser, replicates=10, replicates_help="replicates", scale=100.0)
     cli.add_executor_flags(parser, "local worker processes, or workers of --dask local (default: the CPU count, "
@@ -41,6 +42,7 @@ def main(args):
     with cli.open_backend(args, runs=args.replicates) as backend, cli.refused_setup():
         runs = validation.hindcast(scenario, args.replicates, args.scale, args.seed, backend=backend)
     fields, table = validation.compare(runs)
+    fields["home_economy"], home_table = home_validation.compare(runs)
     calibrated = country.CALIBRATED_DIR / f"{scenario.country}.toml"
     meta = {
         "scenario": scenario.name, "replicates": args.replicates, "scale": args.scale,
@@ -51,8 +53,10 @@ def main(args):
     }
     with atomic_directory(out, "validation", inputs=scenario.sources) as staging:
         validation.write(staging, fields, table, runs, meta)
+        home_table.to_csv(staging / "home_economy.csv", index=False)
         cli.render(staging, args)
     print("\n".join(validation.verdict_lines(fields)))
+    print("\n".join(home_validation.verdict_lines(fields["home_economy"])))
     print(f"\nwrote {out}/validation.json")
     print(json.dumps({k: fields[k] for k in ("obs_change_2013_2016", "sim_change_2013_2016",
                                              "abm_mape_2014_2019", "naive_rouble_mape_2014_2019",

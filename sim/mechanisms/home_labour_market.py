@@ -1,8 +1,8 @@
 """The home labour market (docs/ODD.md §3 step 6, §7.10).
 
-Domestic job capacity grows with GDP (``jobs_gdp_elasticity``) and with remittance-financed demand: capacity is
-multiplied by ``1 + jobs_remittance_elasticity * (R / R0 - 1)``, where R is a moving average of remittances and R0
-its level in the first month, so a remittance collapse destroys jobs at home. Vacancies are the capacity not filled.
+Domestic job capacity follows real demand for home output, from real GDP and remittance-financed spending
+(``sim.mechanisms.home_economy``), so a remittance collapse destroys jobs at home. Vacancies are the capacity not
+filled.
 Jobless people at home (returnees, deportees, new entrants and job losers) meet vacancies through a matching
 function hires = m * sqrt(U * V) (elasticity 0.5, within the 0.5-0.7 range of Petrongolo & Pissarides 2001);
 workers separate at ``home_separation_rate``, and when capacity falls below employment the excess is laid off.
@@ -23,10 +23,6 @@ from sim.population import HOME, SKILL_WAGE
 # enter at 18).
 YOUTH_MAX_AGE_MONTHS = 30 * 12
 RETURNEE_WINDOW_MONTHS = 12
-
-
-def job_capacity(base_jobs, gdp_ratio, remittance_ratio, gdp_elasticity, remittance_elasticity):
-    return base_jobs * gdp_ratio ** gdp_elasticity * (1.0 + remittance_elasticity * (remittance_ratio - 1.0))
 
 
 def steady_state_vacancies(employed, unemployed, separation_rate, matching_efficiency):
