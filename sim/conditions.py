@@ -58,12 +58,13 @@ def initial_memory(people, profile, values: dict, month: int, n: int, scale: flo
     in_russia = loc == 1
     memory.irregular_share_russia = float(np.mean(~people.documented[:n][in_russia])) if in_russia.any() else 0.0
     home = loc == 0
-    employed = np.count_nonzero(home & people.employed[:n])
+    # Wage jobs only: work on the household plot is not part of the capacity that demand sets.
+    employed = np.count_nonzero(home & people.employed[:n] & ~people.on_plot[:n])
     unemployed = np.count_nonzero(home & ~people.employed[:n])
     vacancies = home_labour_market.steady_state_vacancies(employed, unemployed, values["home_separation_rate"],
                                                           values["matching_efficiency"])
     memory.base_jobs = employed + vacancies
-    memory.labour_force = employed + unemployed
+    memory.labour_force = np.count_nonzero(home & people.employed[:n]) + unemployed
     memory.unemployment_rate = unemployed / memory.labour_force if memory.labour_force else 0.0
     memory.home_job_find_rate = values["home_separation_rate"] * employed / unemployed if unemployed else 0.0
     memory.output_reference = profile.real_output(fractional_year(month))

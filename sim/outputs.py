@@ -48,7 +48,12 @@ OUTPUTS: tuple[Output, ...] = (
                                                 "force; see returnee_rest_months)"),
     Output("home_employed", "persons", "Employed at home"),
     Output("home_unemployed", "persons", "Jobless and looking for work at home"),
+    Output("home_employed_plot", "persons", "Employed at home on household plots and dehqan farms (own-account "
+                                            "agriculture, no vacancy needed)"),
+    Output("home_employed_wage", "persons", "Employed at home in wage jobs (the capacity that demand sets)"),
     Output("unemployment_rate", "share", "ILO-style unemployment rate at home, excluding people abroad"),
+    Output("unemployment_rate_own_use_excluded", "share", "Unemployment rate with plot work outside the labour force "
+                                                          "(19th ICLS, as in the 2016 Labour Force Survey)"),
     Output("youth_unemployment_rate", "share", "Unemployment rate at home among ages 18-29"),
     Output("returnee_unemployment_rate", "share", "Unemployment rate among people who returned within 12 months"),
     Output("home_job_capacity", "jobs", "Domestic job capacity (filled jobs plus vacancies)"),
@@ -117,7 +122,10 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "home_returnees_resting": raw["resting"] * s,
         "home_employed": (raw["home_labour_force"] - jobless) * s,
         "home_unemployed": jobless * s,
+        "home_employed_plot": raw["plot_workers"] * s,
+        "home_employed_wage": (raw["home_labour_force"] - jobless - raw["plot_workers"]) * s,
         "unemployment_rate": _rate(jobless, raw["home_labour_force"]),
+        "unemployment_rate_own_use_excluded": _rate(jobless, raw["home_labour_force"] - raw["plot_workers"]),
         "youth_unemployment_rate": _rate(raw["youth_jobless"], raw["youth"]),
         "returnee_unemployment_rate": _rate(raw["returnees_jobless"], raw["returnees"]),
         "home_job_capacity": raw["home_job_capacity"] * s,

@@ -348,6 +348,24 @@ PARAMETERS: tuple[Parameter, ...] = (
        source="assumed, see range; village social-accounting multipliers of remittances above 2 in Mexico (Adelman "
               "& Taylor 1990) bound it from above for an economy that imports much of what remittances buy; >80% "
               f"of remittances go on food and about 10% on other basic needs ({SHARED})"),
+    _p("plot_take_up", default=0.1, unit="probability/month", low=0.03, high=0.3, group="home", **PROB,
+       description="Monthly chance that a jobless searcher at home who is not hired starts working the household's "
+                   "plot or dehqan farm",
+       source="assumed, see range; agriculture is the main employer at home and returnees without a wage job mostly "
+              "work the family plot (World Bank, Tajikistan Jobs Diagnostic, Strokova & Ajwad 2017)"),
+    _p("plot_exit_prob", default=0.05, unit="probability/month", low=0.02, high=0.15, group="home", **PROB,
+       description="Monthly chance that a plot worker goes back to looking for a wage job",
+       source="assumed, see range; plot work is seasonal"),
+    _p("plot_income_share", default=0.35, unit="share of the regional home wage", low=0.2, high=0.5, group="home",
+       **PROB,
+       description="Income from working the household plot (own production and sales), relative to the regional "
+                   "home wage",
+       source="assumed, see range; the average wage of agricultural employees is 48% of all employees' (1,192 "
+              "against 2,468 TJS, Aug 2025, TajStat via the Tajikistan profile); own-account plots earn less"),
+    _p("initial_plot_share", default=0.3, unit="share of the employed at home", low=0.2, high=0.5, group="home",
+       **PROB,
+       description="Share of the employed at home who work a household plot at the start",
+       source="assumed, see range; sets the starting state only"),
     _p("remittance_demand_lag", default=6, unit="months", low=1, high=12, group="home", integer=True, minimum=1,
        maximum=60,
        description="Smoothing time of remittance-financed demand (exponential moving average)",

@@ -20,7 +20,7 @@ _INV_2_53 = 1.0 / 9007199254740992.0
 
 # One stream per decision, so that adding a draw to one mechanism leaves every other mechanism's draws unchanged.
 (JOB_ABROAD, WAGE_THEFT, STATUS, REGISTER, CHECK, CHECK_OUTCOME, REGISTER_EXPULSION, SEND, RETURN, OVERSTAY_BAN,
- NATURALISE, DEPART, SCREENING, ARRIVAL_STATUS, HOME_SEPARATION, HOME_HIRE, REWIRE, ENTRANT) = range(1, 19)
+ NATURALISE, DEPART, SCREENING, ARRIVAL_STATUS, HOME_SEPARATION, HOME_HIRE, REWIRE, ENTRANT, HOME_PLOT) = range(1, 20)
 
 
 @njit(cache=True, inline="always")
@@ -67,7 +67,7 @@ def master_key(generator: np.random.Generator) -> np.uint64:
     return np.uint64(generator.integers(0, 2**63, dtype=np.int64))
 
 
-N_STREAMS = ENTRANT + 1
+N_STREAMS = HOME_PLOT + 1
 
 
 def month_keys(master, month: int) -> np.ndarray:

@@ -107,7 +107,8 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_persons": 0.30,
                           "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
                           "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
-                          "home_employed": 1e6 * (1 + (y == 2016) * 0.1)}
+                          "home_employed": 1e6 * (1 + (y == 2016) * 0.1), "home_employed_wage": 6e5,
+                          "home_employed_plot": 4e5 * (1 + (y == 2016) * 0.25)}
                          for r in range(2) for y in range(2010, 2025)])
     fields, table = home_validation.compare(runs)
     rows = {(row["series"], row["year"]): row for row in fields["years"]}
@@ -117,6 +118,8 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     assert rows[("poverty_rate_national", 2024)]["verdict"] == "MISSED"  # 30% against 20%
     assert rows[("households_receiving_month", 2016)]["error_pp"] == pytest.approx(0.0)
     assert fields["employment_change_2013_2016"] == pytest.approx(0.1)
+    assert fields["employment_change_2013_2016_by_sector"]["household_plot"] == pytest.approx(0.25)
+    assert fields["employment_change_2013_2016_by_sector"]["wage"] == pytest.approx(0.0)
     assert ("unemployment_registered", 2016) not in rows  # the registered rate is another definition
     lines = home_validation.verdict_lines(fields)
     assert any("poverty_rate_national" in line and "2024" in line and "MISSED" in line for line in lines)
