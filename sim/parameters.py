@@ -377,7 +377,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "look at once"),
     _p("initial_unemployment_rate", default=0.09, unit="share", low=0.07, high=0.11, group="home", minimum=0.0,
        maximum=0.9,
-       description="Unemployment at home at the start date",
+       description="Unemployment at home when the population is built (the first spin-up month): the starting "
+                   "state, never a target",
        source="ILO-definition rate 11.5% (2009 LFS), ~11% (2013, World Bank), 7.5-7.8% (2019-22 aggregators) "
               f"({SHARED})"),
     # ---------------------------------------------------------------- network
