@@ -17,7 +17,7 @@ LAST_FITTED_YEAR = 2013
 # What each target allows, in percentage points (the targets for out-of-sample years).
 TOLERANCE_PP = {"unemployment_ilo": 3.0, "poverty_rate_national": 5.0, "households_receiving_month": 5.0}
 # Which model output answers which data series (annual means of the monthly outputs).
-MODEL_OUTPUT = {"unemployment_ilo": "unemployment_rate", "poverty_rate_national": "poverty_rate_persons",
+MODEL_OUTPUT = {"unemployment_ilo": "unemployment_rate", "poverty_rate_national": "poverty_rate_people",
                 "households_receiving_month": "households_receiving_share"}
 ANNUAL_OUTPUTS = tuple(MODEL_OUTPUT.values()) + ("youth_unemployment_rate", "returnee_unemployment_rate",
                                                   "household_poverty_rate", "home_employed", "home_employed_wage",

@@ -41,7 +41,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("households_receiving_share", "share", "Households that received a remittance this month"),
     Output("household_poverty_rate", "share", "Households whose 12-month average income per member is below the "
                                               "poverty line"),
-    Output("poverty_rate_persons", "share", "People (agents and dependants) in households below the poverty line, "
+    Output("poverty_rate_people", "share", "People (agents and dependants) in households below the poverty line, "
                                             "the national definition's population share"),
     Output("home_labour_force", "persons", "Resident labour force (people at home, employed or looking for work)"),
     Output("home_returnees_resting", "persons", "Returnees at home not yet looking for work (outside the labour "
@@ -117,7 +117,7 @@ def assemble(raw: dict, scale: float, v, gdp_usd_bn: float, risk_reference: floa
         "remittance_per_migrant_usd": _rate(remittances, abroad * s),
         "households_receiving_share": _rate(raw["households_receiving"], raw["households"]),
         "household_poverty_rate": _rate(raw["households_poor"], raw["households"]),
-        "poverty_rate_persons": _rate(raw["people_poor"], raw["people_in_households"]),
+        "poverty_rate_people": _rate(raw["people_poor"], raw["people_in_households"]),
         "home_labour_force": raw["home_labour_force"] * s,
         "home_returnees_resting": raw["resting"] * s,
         "home_employed": (raw["home_labour_force"] - jobless) * s,

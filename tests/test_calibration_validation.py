@@ -104,7 +104,7 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     points and a verdict; only years after 2013 can be missed (earlier ones are in sample)."""
     from analysis import home_validation
 
-    runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_persons": 0.30,
+    runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_people": 0.30,
                           "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
                           "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
                           "home_employed": 1e6 * (1 + (y == 2016) * 0.1), "home_employed_wage": 6e5,
