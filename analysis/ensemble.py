@@ -204,7 +204,19 @@ def manifest(scenario: Scenario, *, replicates: int, seed: int, scale: float, mo
         "workers": workers,
         **provenance.stamp(scenario, seed=seed, parameters=values),
         "outputs": [{"name": o.name, "unit": o.unit, "description": o.description} for o in outputs.OUTPUTS],
+        "starting_state": STARTING_STATE,
     }
+
+
+# What is anchored to data, and when (docs/ODD.md §5): said in every run.json because the baseline's levels are
+# then outcomes, not imposed.
+STARTING_STATE = (
+    "Anchored to data once, when the population is built at the first spin-up month: the profile's resident "
+    "labour force, migrant stock, households and banned stock, and unemployment at home at "
+    "initial_unemployment_rate (the wage-job capacity is set so that hires balance separations there). From then "
+    "on, through the unreported spin-up and the reported months, nothing is steered toward a target: job capacity "
+    "moves only with real output and remittance-financed demand, and poverty is measured against the national "
+    "line indexed to prices.")
 
 
 def write(directory, series: pd.DataFrame, summary: pd.DataFrame, run_manifest: dict):

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import ensemble
+from analysis import ensemble, home_validation
 from analysis.calibration import DATA, LAST_TARGET_YEAR
 from sim.scenario import Scenario
 
@@ -170,13 +170,15 @@ def country_scenario(history: Scenario, name: str) -> Scenario:
 
 def hindcast(scenario: Scenario, *, draws: list[dict], scale: float, seed: int, backend=None,
              progress: bool = True) -> pd.DataFrame:
-    """Annual values of every measure per replicate (columns replicate, year and the moments); replicate ``i``
-    runs posterior draw ``i``."""
+    """Annual values of every measure per replicate (columns replicate, year, the moments and the annual means of
+    ``home_validation``'s outputs); replicate ``i`` runs posterior draw ``i``."""
     series = ensemble.run(scenario, len(draws), seed, scale, backend=backend, draws=draws,
                           description=f"hindcast {scenario.country}" if progress else None)
     frames = []
     for replicate, frame in series.groupby("replicate", sort=True):
         table = pd.DataFrame({m.moment: m.annual(frame) for m in MEASURES.values()})
+        home = home_validation.annual_means(frame)
+        table = table.join(home.drop(columns=[c for c in home.columns if c in table.columns]))
         table.index.name = "year"
         table = table.reset_index()
         table.insert(0, "replicate", replicate)

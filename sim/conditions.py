@@ -1,6 +1,7 @@
 """What everybody can observe at the start of a month: this month's levers and last month's aggregates, turned into
 the shared terms that the mechanisms read (expected earnings, deportation risk, destination utilities, seasonal
-hazards, domestic job capacity). Both engines call this, so the two differ only in how they walk the agents.
+hazards, domestic job capacity from the home economy in local currency, the poverty line). Both engines call this,
+so the two differ only in how they walk the agents.
 """
 
 from collections import namedtuple
@@ -9,10 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.calendar import fractional_year, seasonal_factor
-from sim.mechanisms import departures, earnings, enforcement, home_labour_market, legal_status, returns
+from sim.mechanisms import departures, earnings, enforcement, home_economy, home_labour_market, legal_status, returns
 
 Conditions = namedtuple("Conditions", "destination_terms expected_abroad risk_pct utilities open_share departure "
-                                      "returns fee_to_wage capacity gdp_usd_bn region_wage_usd poverty_line_usd")
+                                      "returns fee_to_wage demand capacity region_wage_usd poverty_line_usd")
 
 
 @dataclass
@@ -24,9 +25,10 @@ class Memory:
     register_share_of_irregular: float = 0.0
     home_job_find_rate: float = 0.0
     remittance_average: float = 0.0   # moving average of monthly remittances, USD per agent-scale month
-    remittance_reference: float = 0.0
+    remittance_reference: float = 0.0  # its real value (constant local currency) at the start date
+    remittance_output_share: float = 0.0  # remittances / GDP at the start date
     base_jobs: float = 0.0
-    gdp_reference: float = 0.0
+    output_reference: float = 0.0  # real output in the first month
     labour_force: float = 0.0
     unemployment_rate: float = 0.0
 
@@ -42,8 +44,8 @@ class Memory:
         self.labour_force = raw["home_labour_force"]
         self.unemployment_rate = raw["home_jobless"] / raw["home_labour_force"] if raw["home_labour_force"] else 0.0
         remittances = raw["remittances_formal_usd"] + raw["remittances_informal_usd"]
-        if self.remittance_reference == 0.0:
-            self.remittance_average = self.remittance_reference = max(remittances, 1e-9)
+        if self.remittance_average == 0.0:
+            self.remittance_average = max(remittances, 1e-9)
         else:
             self.remittance_average += (remittances - self.remittance_average) / v.remittance_demand_lag
 
@@ -56,34 +58,27 @@ def initial_memory(people, profile, values: dict, month: int, n: int, scale: flo
     in_russia = loc == 1
     memory.irregular_share_russia = float(np.mean(~people.documented[:n][in_russia])) if in_russia.any() else 0.0
     home = loc == 0
-    employed = np.count_nonzero(home & people.employed[:n])
+    # Wage jobs only: work on the household plot is not part of the capacity that demand sets.
+    employed = np.count_nonzero(home & people.employed[:n] & ~people.on_plot[:n])
     unemployed = np.count_nonzero(home & ~people.employed[:n])
     vacancies = home_labour_market.steady_state_vacancies(employed, unemployed, values["home_separation_rate"],
                                                           values["matching_efficiency"])
     memory.base_jobs = employed + vacancies
-    memory.labour_force = employed + unemployed
+    memory.labour_force = np.count_nonzero(home & people.employed[:n]) + unemployed
     memory.unemployment_rate = unemployed / memory.labour_force if memory.labour_force else 0.0
     memory.home_job_find_rate = values["home_separation_rate"] * employed / unemployed if unemployed else 0.0
-    memory.gdp_reference = profile.at("gdp_usd_bn", fractional_year(month))
+    memory.output_reference = profile.real_output(fractional_year(month))
     return memory
 
 
-# How strongly the spin-up corrects job capacity per point of unemployment off target; it settles within a year.
-ANCHOR_GAIN = 2.0
-
-
-def anchor_labour_market(v, memory: Memory):
-    """During the spin-up: steer domestic job capacity until the home labour market sits at the documented
-    unemployment rate (``initial_unemployment_rate``; labour demand itself is not observed), and take the current
-    remittance level as the reference. From the start date on, capacity moves only with GDP and remittances."""
-    memory.base_jobs *= 1.0 + ANCHOR_GAIN * (memory.unemployment_rate - v.initial_unemployment_rate)
-    memory.remittance_reference = memory.remittance_average
-
-
 def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool = False) -> Conditions:
-    """This month's shared terms; ``spinup`` anchors the home labour market (see ``anchor_labour_market``)."""
+    """This month's shared terms. Job capacity starts from the synthesised population (anchored to the documented
+    unemployment rate in the first month) and from then on moves only with real output and, from the start date,
+    with remittance-financed demand: nothing steers it toward a target. During the ``spinup`` the remittance
+    reference follows remittances (no spending shock before the start date), and it is fixed at the start."""
+    year = fractional_year(month)
     # The home wage follows the country's wage series; regions keep their relative levels.
-    region_wage_usd = profile.home_wage_usd(fractional_year(month)) * profile.region_relative_wage
+    region_wage_usd = profile.home_wage_usd(year, v.home_currency_per_usd) * profile.region_relative_wage
     terms = earnings.destination_terms(v)
     expected = earnings.expected_net_usd(v, terms, memory.irregular_share_russia)
     risk_pct = enforcement.deportation_risk_pct(v, memory.irregular_share_russia,
@@ -97,12 +92,16 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
         v, utilities, open_share, legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef))
     return_terms = returns.monthly_terms(
         v, v.return_base_prob * seasonal_factor(month, v.return_peak_month, v.return_season_amplitude))
-    gdp = profile.at("gdp_usd_bn", fractional_year(month))
-    if spinup:
-        anchor_labour_market(v, memory)
-    remittance_ratio = memory.remittance_average / memory.remittance_reference if memory.remittance_reference \
-        else 1.0
-    capacity = home_labour_market.job_capacity(memory.base_jobs, gdp / memory.gdp_reference, remittance_ratio,
-                                               v.jobs_gdp_elasticity, v.jobs_remittance_elasticity)
-    return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, capacity,
-                      gdp, region_wage_usd, float(profile.facts["poverty_line_usd"]))
+    real_remittances = home_economy.real_remittances(memory.remittance_average, v.home_currency_per_usd,
+                                                     profile.price_level(year))
+    if spinup or memory.remittance_reference == 0.0:
+        memory.remittance_reference = real_remittances
+        memory.remittance_output_share = home_economy.remittance_output_share(memory.remittance_average * scale,
+                                                                              profile, month)
+    demand = home_economy.demand_ratio(profile.real_output(year) / memory.output_reference,
+                                       real_remittances / memory.remittance_reference if memory.remittance_reference
+                                       else 1.0, memory.remittance_output_share, v.remittance_multiplier)
+    capacity = home_economy.job_capacity(memory.base_jobs, demand, v.jobs_gdp_elasticity)
+    poverty_line_usd = profile.poverty_line_usd(year, v.home_currency_per_usd)
+    return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, demand,
+                      capacity, region_wage_usd, poverty_line_usd)

@@ -23,7 +23,12 @@ FACTS = (
     "destination_share_other", "irregular_share_russia",
 )
 SERIES = ("population", "labour_force_home", "migrant_stock", "gdp_usd_bn", "banned_stock")
-OPTIONAL_SERIES = ("home_wage_usd",)  # without it, facts.home_wage_usd holds at every date
+# Without home_wage_usd, facts.home_wage_usd holds at every date. The home economy in local currency (real output,
+# consumer prices, the home wage in local currency) is optional: without it, real output and prices stay at their
+# start-date level and the wage and poverty line hold in USD (docs/ODD.md §7.10).
+OPTIONAL_SERIES = ("home_wage_usd", "real_gdp_index", "cpi_index", "home_wage_local")
+# The national poverty line in local currency at the prices of its ``year`` (needs series.cpi_index).
+OPTIONAL_FACTS = ("poverty_line_local",)
 REGION_KEYS = ("names", "population_share", "migrant_share", "relative_wage")
 
 
@@ -60,10 +65,30 @@ class CountryProfile:
             return float(values[-1] * rate ** (t - years[-1]))
         return float(np.interp(t, years, values))
 
-    def home_wage_usd(self, year: float) -> float:
+    def home_wage_usd(self, year: float, local_per_usd: float) -> float:
+        """The mean home wage in USD: the local-currency wage at ``local_per_usd`` where the profile has one."""
+        if "home_wage_local" in self.series:
+            return self.at("home_wage_local", year) / local_per_usd
         if "home_wage_usd" in self.series:
             return self.at("home_wage_usd", year)
         return self.facts["home_wage_usd"]
+
+    def real_output(self, year: float) -> float:
+        """Real GDP (constant local currency) as an index; 1 at every date without the series."""
+        return self.at("real_gdp_index", year) if "real_gdp_index" in self.series else 1.0
+
+    def price_level(self, year: float) -> float:
+        """Consumer prices as an index; 1 at every date without the series."""
+        return self.at("cpi_index", year) if "cpi_index" in self.series else 1.0
+
+    def poverty_line_usd(self, year: float, local_per_usd: float) -> float:
+        """The national poverty line per person and month in USD: the local line indexed to consumer prices and
+        converted at ``local_per_usd``, or the profile's USD line where it has no local one."""
+        if "poverty_line_local" not in self.facts:
+            return self.facts["poverty_line_usd"]
+        base_year = self.facts["poverty_line_local_year"] + 0.5
+        return self.facts["poverty_line_local"] * self.price_level(year) / self.price_level(base_year) / \
+            local_per_usd
 
     def entrants_per_year(self, year: float) -> float:
         return self.facts["labour_force_entrants_per_year"] * (1 + self.facts["entrant_growth"]) ** (
@@ -128,6 +153,17 @@ def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
             if not entry.get("source"):
                 fail(f"facts.{key}.source: every figure needs a source")
             sources[f"facts.{key}"] = entry["source"]
+        for key in OPTIONAL_FACTS:
+            entry = data.get("facts", {}).get(key)
+            if entry is None:
+                continue
+            if not isinstance(entry, dict) or not entry.get("source"):
+                fail(f"facts.{key}.source: every figure needs a source")
+            facts[key] = _number(entry, "value", f"facts.{key}")
+            facts[f"{key}_year"] = _number(entry, "year", f"facts.{key}")
+            sources[f"facts.{key}"] = entry["source"]
+        if "poverty_line_local" in facts and "cpi_index" not in data.get("series", {}):
+            fail("facts.poverty_line_local: needs series.cpi_index to index the line to prices")
         if abs(facts["destination_share_russia"] + facts["destination_share_kazakhstan"]
                + facts["destination_share_other"] - 1) > 0.02:
             fail("facts.destination_share_*: shares must sum to 1")

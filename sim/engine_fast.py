@@ -91,6 +91,7 @@ def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, mo
     grievance.update(people, v, 0, total)
     order, starts = contact_lists
     network.update(people, v, 0, total, n, order, starts, keys, tally, scratch.flags, scratch.rows, scratch.picks)
+    tally[t.PLOT_WORKERS] += home_labour_market.plot_workers(people, 0, total)
     indicators.count(people, v, 0, total, month, census, risk)
     hh.agents[:] = 0
     grievance_total = 0.0
@@ -174,7 +175,7 @@ class FastEngine:
         self.next_free = n = n + n_entrants
         self.abroad_rows = scratch.abroad_rows[:n_abroad]
 
-        household_counts = households.step(hh, v, profile.facts["poverty_line_usd"], self.months_done == 0, 0,
+        household_counts = households.step(hh, v, c.poverty_line_usd, self.months_done == 0, 0,
                                            hh.region.shape[0])
         risk[indicators.INCOME_FELL] = indicators.income_fell(hh, self.income_history, v, month, 0,
                                                               hh.region.shape[0])

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim import country, outputs, parameters
-from sim.calendar import format_month, parse_month
+from sim.calendar import format_month, fractional_year, parse_month
 from sim.mechanisms import russian_prices
 from sim.random_streams import master_key
 from sim.timeline import Shock, Timeline
@@ -102,7 +102,7 @@ class MigrationModel(mesa.Model):
         v = self.lever_values(month)
         raw = self.engine.step(month, v)
         self.metrics = {"date": format_month(month),
-                        **outputs.assemble(raw, self.scale, raw["gdp_usd_bn"])}
+                        **outputs.assemble(raw, self.scale, self.profile.at("gdp_usd_bn", fractional_year(month)))}
         self.datacollector.collect(self)
         self.month_index += 1
 

@@ -93,6 +93,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        maximum=1000.0,
        description="Exchange rate used to convert rouble earnings",
        source=f"2025 annual average ({ANNUAL})"),
+    _p("home_currency_per_usd", default=10.9, unit="local currency per USD", low=8.0, high=16.0, group="lever",
+       lever=True, minimum=0.01, maximum=100_000.0,
+       description="Exchange rate of the home currency (somoni) to the dollar: converts dollar remittances into "
+                   "home purchasing power and the local wage and poverty line into dollars",
+       source="National Bank of Tajikistan official rate, 2024-2025 average about 10.9 TJS/USD "
+              "(analysis/data/tajikistan_home_economy.csv); read only for profiles with local-currency series"),
     _p("migrant_wage_rub", default=75000, unit="RUB/month", low=50000, high=110000, group="lever", lever=True,
        maximum=1_000_000,
        description="Gross monthly wage of a medium-skill documented migrant in Russia",
@@ -422,12 +428,34 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Efficiency of the home matching function hires = m * sqrt(U * V)",
        source="calibrated"),
     _p("jobs_gdp_elasticity", default=0.4, unit="elasticity", low=0.2, high=0.7, group="home", maximum=3.0,
-       description="Elasticity of domestic job capacity to GDP",
+       description="Elasticity of domestic job capacity to real demand for home output (real GDP in constant "
+                   "somoni plus remittance-financed spending)",
        source="assumed, see range; employment elasticities of growth 0.2-0.7 in developing countries (Kapsos, ILO "
               "2005)"),
-    _p("jobs_remittance_elasticity", default=0.15, unit="elasticity", low=0.0, high=0.4, group="home", maximum=3.0,
-       description="Elasticity of domestic job capacity to remittance-financed demand",
-       source=f"assumed, see range; >80% of remittances go on food and basic needs ({SHARED})"),
+    _p("remittance_multiplier", default=0.8, unit="output per unit of remittances", low=0.4, high=1.8,
+       group="home", maximum=5.0,
+       description="Real home output created per unit of real remittances spent at home, net of imports",
+       source="assumed, see range; village social-accounting multipliers of remittances above 2 in Mexico (Adelman "
+              "& Taylor 1990) bound it from above for an economy that imports much of what remittances buy; >80% "
+              f"of remittances go on food and about 10% on other basic needs ({SHARED})"),
+    _p("plot_take_up", default=0.1, unit="probability/month", low=0.03, high=0.3, group="home", **PROB,
+       description="Monthly chance that a jobless searcher at home who is not hired starts working the household's "
+                   "plot or dehqan farm",
+       source="assumed, see range; agriculture is the main employer at home and returnees without a wage job mostly "
+              "work the family plot (World Bank, Tajikistan Jobs Diagnostic, Strokova & Ajwad 2017)"),
+    _p("plot_exit_prob", default=0.05, unit="probability/month", low=0.02, high=0.15, group="home", **PROB,
+       description="Monthly chance that a plot worker goes back to looking for a wage job",
+       source="assumed, see range; plot work is seasonal"),
+    _p("plot_income_share", default=0.35, unit="share of the regional home wage", low=0.2, high=0.5, group="home",
+       **PROB,
+       description="Income from working the household plot (own production and sales), relative to the regional "
+                   "home wage",
+       source="assumed, see range; the average wage of agricultural employees is 48% of all employees' (1,192 "
+              "against 2,468 TJS, Aug 2025, TajStat via the Tajikistan profile); own-account plots earn less"),
+    _p("initial_plot_share", default=0.3, unit="share of the employed at home", low=0.2, high=0.5, group="home",
+       **PROB,
+       description="Share of the employed at home who work a household plot at the start",
+       source="assumed, see range; sets the starting state only"),
     _p("remittance_demand_lag", default=6, unit="months", low=1, high=12, group="home", integer=True, minimum=1,
        maximum=60,
        description="Smoothing time of remittance-financed demand (exponential moving average)",
@@ -439,7 +467,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "look at once"),
     _p("initial_unemployment_rate", default=0.09, unit="share", low=0.07, high=0.11, group="home", minimum=0.0,
        maximum=0.9,
-       description="Unemployment at home at the start date",
+       description="Unemployment at home when the population is built (the first spin-up month): the starting "
+                   "state, never a target",
        source="ILO-definition rate 11.5% (2009 LFS), ~11% (2013, World Bank), 7.5-7.8% (2019-22 aggregators) "
               f"({SHARED})"),
     # ---------------------------------------------------------------- network

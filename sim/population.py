@@ -33,6 +33,8 @@ PERSON_COLUMNS = {
     "documented": Column(np.bool_, False, "patent and registration valid (meaningful abroad)"),
     "on_register": Column(np.bool_, False, "on Russia's 'controlled persons' register"),
     "employed": Column(np.bool_, False, "has a job where the person is (home or abroad)"),
+    "on_plot": Column(np.bool_, False, "at home, works the household's plot rather than a wage job (meaningful "
+                                       "while employed)"),
     "wage_usd": Column(np.float32, 0.0, "gross wage this month"),
     "net_usd": Column(np.float32, 0.0, "net earnings abroad this month after living costs, fees and losses"),
     "spell_months": Column(np.int16, 0, "months in the current spell at home or abroad"),
@@ -178,6 +180,7 @@ def synthesise(profile, values: dict, scale: float, start_month: int, rng: np.ra
     people.documented[:n] = abroad & ~(in_russia & (rng.random(n) < facts["irregular_share_russia"]))
     people.employed[:n] = np.where(abroad, rng.random(n) < INITIAL_EMPLOYED_ABROAD,
                                    rng.random(n) >= values["initial_unemployment_rate"])
+    people.on_plot[:n] = home & people.employed[:n] & (rng.random(n) < values["initial_plot_share"])
     people.unemployed_months[:n] = np.where(home & ~people.employed[:n], rng.integers(0, 13, n), 0)
     spell = rng.integers(0, 25, n).astype(np.int16)
     people.spell_months[:n] = spell

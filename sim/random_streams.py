@@ -21,7 +21,7 @@ _INV_2_53 = 1.0 / 9007199254740992.0
 # One stream per decision, so that adding a draw to one mechanism leaves every other mechanism's draws unchanged.
 (JOB_ABROAD, WAGE_THEFT, STATUS, REGISTER, CHECK, CHECK_OUTCOME, REGISTER_EXPULSION, SEND, RETURN, OVERSTAY_BAN,
  NATURALISE, DEPART, SCREENING, ARRIVAL_STATUS, HOME_SEPARATION, HOME_HIRE, REWIRE, ENTRANT, AMNESTY,
- EXPULSION_KAZAKHSTAN, DIASPORA_SEND) = range(1, 22)
+ EXPULSION_KAZAKHSTAN, DIASPORA_SEND, HOME_PLOT) = range(1, 23)
 
 
 @njit(cache=True, inline="always")
@@ -68,7 +68,7 @@ def master_key(generator: np.random.Generator) -> np.uint64:
     return np.uint64(generator.integers(0, 2**63, dtype=np.int64))
 
 
-N_STREAMS = DIASPORA_SEND + 1
+N_STREAMS = HOME_PLOT + 1
 
 
 def month_keys(master, month: int) -> np.ndarray:

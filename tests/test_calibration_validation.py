@@ -195,6 +195,8 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     for key in ("skill_2014_2019", "coverage_90pct_band", "change_2013_2016", "decomposition_2013_2016", "goals",
                 "posterior"):
         assert key in fields
+    assert "unemployment_ilo" in fields["home_economy"]["out_of_sample_within"]
+    assert "unemployment_ilo" in completed.stdout and (out / "home_economy.csv").exists()
     for country in ("tajikistan", "uzbekistan"):
         parts = fields["decomposition_2013_2016"][country]["model"]
         total = sum(parts[name]["median"] for name in ("exchange_rate", "rouble_wages", "migrant_stock", "behaviour"))
@@ -211,3 +213,29 @@ def test_baselines_follow_their_definitions():
     assert row["persistence"] == pytest.approx(4.15)
     assert row["rouble_only"] == pytest.approx(4.15 * rates[2013] / rates[2015])
     assert np.isnan(card.loc[("remittances_usd_bn", 2012), "persistence"])
+
+
+def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_path):
+    """Annual model means against every data row of tajikistan_home_economy.csv the run covers, with the error in
+    points and a verdict; only years after 2013 can be missed (earlier ones are in sample)."""
+    from analysis import home_validation
+
+    runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_people": 0.30,
+                          "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
+                          "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
+                          "home_employed": 1e6 * (1 + (y == 2016) * 0.1), "home_employed_wage": 6e5,
+                          "home_employed_plot": 4e5 * (1 + (y == 2016) * 0.25)}
+                         for r in range(2) for y in range(2010, 2025)])
+    fields, table = home_validation.compare(runs)
+    rows = {(row["series"], row["year"]): row for row in fields["years"]}
+    assert rows[("unemployment_ilo", 2013)]["verdict"] == "in sample"
+    assert rows[("unemployment_ilo", 2019)]["error_pp"] == pytest.approx(100 * (0.10 - 0.076))
+    assert rows[("unemployment_ilo", 2019)]["verdict"] == "within"  # 2.4 pp, inside +-3 pp
+    assert rows[("poverty_rate_national", 2024)]["verdict"] == "MISSED"  # 30% against 20%
+    assert rows[("households_receiving_month", 2016)]["error_pp"] == pytest.approx(0.0)
+    assert fields["employment_change_2013_2016"] == pytest.approx(0.1)
+    assert fields["employment_change_2013_2016_by_sector"]["household_plot"] == pytest.approx(0.25)
+    assert fields["employment_change_2013_2016_by_sector"]["wage"] == pytest.approx(0.0)
+    assert ("unemployment_registered", 2016) not in rows  # the registered rate is another definition
+    lines = home_validation.verdict_lines(fields)
+    assert any("poverty_rate_national" in line and "2024" in line and "MISSED" in line for line in lines)

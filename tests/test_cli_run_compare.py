@@ -55,6 +55,7 @@ def test_run_writes_the_contract_files(run_dir):
     assert set(manifest["parameters"]) == set(parameters.NAMES)
     assert manifest["parameters_sha256"] == provenance.parameters_sha256(manifest["parameters"])
     assert manifest["scenario_sha256"] == scenario.load(BASELINE).sha256
+    assert "nothing is steered toward a target" in manifest["starting_state"]
 
 
 def test_run_prints_a_readable_summary_and_a_progress_bar(run_dir):

@@ -43,6 +43,9 @@ DIRECTIONS = [
     ("hostility", 0.0, 1.0, total, "returns_voluntary", +1),
     ("hostility", 0.0, 1.0, horizon, "mean_grievance", +1),
     ("rub_per_usd", 70, 120, total, "remittances_usd", -1),
+    # A weaker somoni buys more with each dollar sent, and makes the somoni wage fewer dollars.
+    ("home_currency_per_usd", 8.0, 16.0, horizon, "household_poverty_rate", -1),
+    ("home_currency_per_usd", 8.0, 16.0, total, "departures", +1),
     ("migrant_wage_rub", 55000, 100000, total, "remittances_usd", +1),
     ("russia_price_level", 0.8, 1.2, total, "remittances_usd", -1),
     ("russia_inflation", 0.0, 0.3, total, "remittances_usd", +1),

@@ -16,7 +16,7 @@ def test_a_households_income_adds_up_and_sets_its_need(world):
     counts = households.step(hh, w.v, 50.0, True, 0, 3)
     assert np.allclose(hh.income_avg_usd, [160 / 4, 30.0, 0.0])  # every member counts, agents and dependants
     assert np.allclose(hh.need, [1 - 40 / 50, 1 - 30 / 50, 1.0])
-    assert counts == (1, 3, 0)
+    assert counts == (1, 3, 0, 5, 5)  # 1 receiving, 3 poor, none fell; 5 people, all in poor households
 
 
 def test_averages_move_by_their_windows_and_a_fall_is_flagged(world):

@@ -4,7 +4,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from analysis import calibration, cli, posterior, provenance, validation
+from analysis import calibration, cli, home_validation, posterior, provenance, validation
 from analysis.commands.run import check_flags
 from analysis.outdir import atomic_directory, check_output_directory
 from sim import scenario as scenarios
@@ -23,7 +23,9 @@ def register(subparsers):
                     "and the Uzbek profile, for Uzbekistan, and scores every declared observation (remittances, "
                     "CBR transfers, stocks, flows, bans, naturalisations) against the model's 5-95 % predictive "
                     "band and the rouble-only and persistence baselines. Writes scorecard.csv, validation.json "
-                    "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition) and a figure.")
+                    "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition), home_economy.csv (ILO "
+                    "unemployment, poverty and households receiving a transfer against the surveys, year by year) "
+                    "and a figure.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
     parser.add_argument("--posterior", type=cli.positive_int, default=DEFAULT_DRAWS, metavar="N",
                         help=f"posterior draws, one replicate each (default {DEFAULT_DRAWS})")
@@ -54,6 +56,7 @@ def main(args):
                                                          backend=backend)
     card = validation.scorecard(runs)
     fields = validation.summarise(card, runs)
+    fields["home_economy"], home_table = home_validation.compare(runs["tajikistan"])
     point = calibration.CALIBRATED_DIR / f"{history.country}.toml"
     meta = {
         "scenario": history.name, "replicates": args.posterior, "scale": args.scale,
@@ -67,7 +70,9 @@ def main(args):
     }
     with atomic_directory(out, "validation", inputs=history.sources) as staging:
         validation.write(staging, fields, card, runs, meta)
+        home_table.to_csv(staging / "home_economy.csv", index=False)
         cli.render(staging, args)
     print("\n".join(validation.verdict_lines(fields)))
+    print("\n".join(home_validation.verdict_lines(fields["home_economy"])))
     print(f"\nwrote {out}/scorecard.csv and {out}/validation.json")
     return 0

@@ -239,10 +239,11 @@ def consider(people, households, i, v, terms, month, keys, tally):
 
 @njit(cache=True, inline="always")
 def stayer(people, i, month, rest_months):
-    """How a person at home who did not leave counts: (employed, jobless and looking for work); a voluntary
-    returnee still resting is neither."""
+    """How a person at home who did not leave counts in the wage labour market: (in a wage job, jobless and looking
+    for work); a voluntary returnee still resting and a worker on the household plot are neither."""
     employed = people.employed[i]
-    return employed, ~employed & searching(people.returned_month[i], people.deported[i], month, rest_months)
+    return employed & ~people.on_plot[i], ~employed & searching(people.returned_month[i], people.deported[i], month,
+                                                                rest_months)
 
 
 # Fast-engine shortcuts from here on: bounds on the chance of leaving, checked before the contacts are looked up.

@@ -1,13 +1,20 @@
 """The home labour market (docs/ODD.md §3 step 6, §7.10).
 
-Domestic job capacity grows with GDP (``jobs_gdp_elasticity``) and with remittance-financed demand: capacity is
-multiplied by ``1 + jobs_remittance_elasticity * (R / R0 - 1)``, where R is a moving average of remittances and R0
-its level in the first month, so a remittance collapse destroys jobs at home. Vacancies are the capacity not filled.
+Domestic job capacity follows real demand for home output, from real GDP and remittance-financed spending
+(``sim.mechanisms.home_economy``), so a remittance collapse destroys jobs at home. Vacancies are the capacity not
+filled.
 Jobless people at home (returnees, deportees, new entrants and job losers) meet vacancies through a matching
 function hires = m * sqrt(U * V) (elasticity 0.5, within the 0.5-0.7 range of Petrongolo & Pissarides 2001);
 workers separate at ``home_separation_rate``, and when capacity falls below employment the excess is laid off.
 A voluntary returnee rests for ``returnee_rest_months`` before looking for work and until then is outside the
 labour force, as the ILO definition counts only those actively searching.
+
+Household plots and dehqan farms: a jobless searcher who is not hired in a month starts working the household's
+plot with chance ``plot_take_up``, and a plot worker goes back to looking for a wage job with chance
+``plot_exit_prob``. Plot work needs no vacancy (land, not demand, bounds it), earns ``plot_income_share`` of the
+regional wage (own production and sales) and counts as employment in agriculture, as in the 2009 Labour Force
+Survey (13th ICLS); under the 19th ICLS definitions of the 2016 survey own-use production work is outside the labour
+force, which ``sim.outputs`` reports as a second rate. Either way a plot worker is not unemployed.
 """
 
 import math
@@ -25,10 +32,6 @@ YOUTH_MAX_AGE_MONTHS = 30 * 12
 RETURNEE_WINDOW_MONTHS = 12
 
 
-def job_capacity(base_jobs, gdp_ratio, remittance_ratio, gdp_elasticity, remittance_elasticity):
-    return base_jobs * gdp_ratio ** gdp_elasticity * (1.0 + remittance_elasticity * (remittance_ratio - 1.0))
-
-
 def steady_state_vacancies(employed, unemployed, separation_rate, matching_efficiency):
     """Vacancies at which hires equal separations: s*E = m*sqrt(U*V)."""
     if unemployed <= 0:
@@ -42,7 +45,8 @@ def hires(unemployed, vacancies, matching_efficiency):
 
 # This month's home labour market, the same for everyone: the chances of finding a job and of separating, the
 # vacancies, home wages by region (USD) and how long voluntary returnees rest before they look for work.
-MarketTerms = namedtuple("MarketTerms", "find_rate separation vacancies region_wage_usd rest_months")
+MarketTerms = namedtuple("MarketTerms", "find_rate separation vacancies region_wage_usd rest_months plot_take_up "
+                                         "plot_exit plot_income_share")
 
 
 def monthly_terms(capacity, tally, v, region_wage_usd) -> MarketTerms:
@@ -54,7 +58,8 @@ def monthly_terms(capacity, tally, v, region_wage_usd) -> MarketTerms:
                                                      tally[t.STAYERS_JOBLESS] + arrived, v.home_separation_rate,
                                                      v.matching_efficiency)
     return MarketTerms(find_rate=find_rate, separation=separation, vacancies=vacancies,
-                       region_wage_usd=region_wage_usd, rest_months=rest_months)
+                       region_wage_usd=region_wage_usd, rest_months=rest_months, plot_take_up=v.plot_take_up,
+                       plot_exit=v.plot_exit_prob, plot_income_share=v.plot_income_share)
 
 
 def monthly_rates(capacity, employed, unemployed, separation_rate, matching_efficiency):
@@ -75,21 +80,26 @@ def searching(returned_month, deported, month, rest_months):
 
 @njit(cache=True, inline="always")
 def work(people, start, stop, market, month, keys):
-    """Separation or hiring for everyone at home among rows ``start`` to ``stop - 1``; the jobless earn nothing this
-    month.
+    """Separation, hiring or work on the household plot for everyone at home among rows ``start`` to ``stop - 1``;
+    the jobless earn nothing this month.
 
     Every row is written, with selects rather than branches (rows not at home get their own values back), so the
     compiler can decide several people at once (SIMD). The wages of the employed are set in ``pay``."""
-    separation_key, hire_key = keys[rs.HOME_SEPARATION], keys[rs.HOME_HIRE]
+    separation_key, hire_key, plot_key = keys[rs.HOME_SEPARATION], keys[rs.HOME_HIRE], keys[rs.HOME_PLOT]
     separation, find_rate, rest_months = market.separation, market.find_rate, market.rest_months
     for i in rs.rows(start, stop):
         home = people.location[i] == HOME
         was = people.employed[i]
+        plot = was & people.on_plot[i]
         searches = home & (was | searching(people.returned_month[i], people.deported[i], month, rest_months))
         u = rs.uniform(separation_key if was else hire_key, i)
-        now = u >= separation if was else u < find_rate
+        hired = ~was & (u < find_rate)
+        # A searcher not hired may take up the plot; a plot worker may leave it to look for a wage job.
+        to_plot = ~was & ~hired & (rs.uniform(plot_key, i) < market.plot_take_up)
+        now = (u >= (market.plot_exit if plot else separation)) if was else hired | to_plot
         months = people.unemployed_months[i]
         people.employed[i] = now if searches else was
+        people.on_plot[i] = (now & (plot | to_plot)) if searches else people.on_plot[i]
         people.unemployed_months[i] = (0 if now else (1 if was else months + 1)) if searches else months
         wage = people.wage_usd[i]
         people.wage_usd[i] = 0.0 if home & ~(searches & now) else wage
@@ -107,8 +117,18 @@ def pay(people, households, start, stop, market, total, rows):
         count += (people.location[i] == HOME) & people.employed[i]
     for k in range(count):
         i = rows[k]
-        wage = market.region_wage_usd[people.region[i]] * SKILL_WAGE[people.skill[i]]
+        wage = market.region_wage_usd[people.region[i]] * \
+            (market.plot_income_share if people.on_plot[i] else SKILL_WAGE[people.skill[i]])
         people.wage_usd[i] = wage
         households.earnings_usd[people.household[i]] += wage
         total += wage
     return total
+
+
+@njit(cache=True, inline="always")
+def plot_workers(people, start, stop):
+    """How many people at home among rows ``start`` to ``stop - 1`` work the household plot."""
+    count = 0
+    for i in rs.rows(start, stop):
+        count += (people.location[i] == HOME) & people.employed[i] & people.on_plot[i]
+    return count

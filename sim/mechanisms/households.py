@@ -25,10 +25,11 @@ def poverty_gap(income_per_member, poverty_line):
 @njit(cache=True, inline="always")
 def step(households, v, poverty_line, warm_start, start, stop):
     """Incomes, averages, need and flags of households ``start`` to ``stop - 1``; returns how many receive
-    remittances, are poor and saw their income fall. ``households.agents`` must hold this month's member counts.
+    remittances, are poor and saw their income fall, how many people (agents and dependants) live in poor households
+    and how many people there are. ``households.agents`` must hold this month's member counts.
 
     Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
-    receiving = poor = fell = 0
+    receiving = poor = fell = people_poor = people = 0
     kept_share = 1.0 - v.risk_income_drop
     for h in rs.rows(start, stop):
         members = households.agents[h] + households.dependants[h]
@@ -44,4 +45,6 @@ def step(households, v, poverty_line, warm_start, start, stop):
         receiving += households.remittances_usd[h] > 0.0
         poor += average < poverty_line
         fell += falling
-    return receiving, poor, fell
+        people_poor += members if average < poverty_line else 0
+        people += members
+    return receiving, poor, fell, people_poor, people
