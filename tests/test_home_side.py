@@ -3,6 +3,7 @@
 import dataclasses
 
 import numpy as np
+import pytest
 
 from sim import MigrationModel
 from sim.population import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, People
