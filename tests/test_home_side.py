@@ -51,11 +51,6 @@ def test_unemployment_starts_at_the_documented_rate_and_is_not_steered_afterward
     assert high.unemployment_rate.mean() > low.unemployment_rate.mean() + 0.01
 
 
-def test_household_need_raises_remittances():
-    low, high = run(months=12, remit_need_coef=0.0), run(months=12, remit_need_coef=0.6)
-    assert high.remittances_usd.sum() > low.remittances_usd.sum()
-
-
 def test_households_average_six_to_seven_members_and_about_42_percent_send_migrants():
     model = MigrationModel(scale=200, rng=2, spinup_months=0)
     model.step()
