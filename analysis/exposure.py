@@ -6,6 +6,7 @@ over replicates is narrower than ``BAND_SHARE`` of its level in the baseline, as
 command that made the table is in docs/ethics.md). ``run`` and ``compare`` warn when asked for a coarser scale.
 
     python -m analysis.exposure precision --scales 5,10,20,40,80 --replicates 12 --months 24
+    python -m analysis.exposure stability --scale 10 --replicates 8 --months 120
     python -m analysis.exposure figure --out docs/figures/exposure_sensitivity.png
 """
 
@@ -77,14 +78,50 @@ def precision(scales, replicates: int = 12, months: int = 24, seed: int = 1000) 
     rows = []
     for scale in scales:
         x = _runs(scale, replicates, months, seed)
-        deviations = (x - x.mean(axis=0, keepdims=True)) * np.sqrt(replicates / (replicates - 1))
+        widths = band_widths(x)
         for k, name in enumerate(outputs.EXPOSURES):
-            d = deviations[:, :, k].ravel()
             level = float(x[:, :, k].mean())
-            width = float(np.quantile(d, 0.95) - np.quantile(d, 0.05))
+            width = float(widths[k])
             rows.append({"scale": scale, "component": name, "level": level, "band": width,
                          "band_share": width / level if level > 0 else np.nan})
     return pd.DataFrame(rows)
+
+
+def band_widths(x: np.ndarray) -> np.ndarray:
+    """Per component, the width of the 90 % band of one month over replicates: each replicate's deviation from that
+    month's mean (corrected for the mean's own noise), pooled over months. ``x`` is replicates x months x
+    components."""
+    replicates = x.shape[0]
+    deviations = (x - x.mean(axis=0, keepdims=True)) * np.sqrt(replicates / (replicates - 1))
+    flat = deviations.reshape(-1, x.shape[2])
+    return np.quantile(flat, 0.95, axis=0) - np.quantile(flat, 0.05, axis=0)
+
+
+def stability_table(x: np.ndarray, start_month: int = 1) -> pd.DataFrame:
+    """Per component of ``x`` (replicates x months x components, the first month being calendar month
+    ``start_month``): the level, the 90 % band of a month, the change over the whole run of a straight line fitted
+    to the replicates' mean, and the range of the month-of-year means (the seasonal cycle); the last two also in
+    bands. A component with no built-in trend or season has both within about a band."""
+    mean = x.mean(axis=0)
+    months = np.arange(x.shape[1])
+    bands = band_widths(x)
+    calendar = (months + start_month - 1) % 12
+    rows = []
+    for k, name in enumerate(outputs.EXPOSURES[:x.shape[2]]):
+        slope = np.polyfit(months, mean[:, k], 1)[0]
+        drift = float(slope * (len(months) - 1))
+        by_month = [mean[calendar == m, k].mean() for m in range(12) if np.any(calendar == m)]
+        seasonal = float(max(by_month) - min(by_month))
+        band = float(bands[k])
+        rows.append({"component": name, "level": float(mean[:, k].mean()), "band": band, "drift": drift,
+                     "drift_in_bands": drift / band if band > 0 else np.nan, "seasonal_range": seasonal,
+                     "seasonal_in_bands": seasonal / band if band > 0 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def stability(scale: float = 10.0, replicates: int = 8, months: int = 120, seed: int = 2000) -> pd.DataFrame:
+    """``stability_table`` of the baseline (scenarios/baseline.toml starts in January) over ``months``."""
+    return stability_table(_runs(scale, replicates, months, seed))
 
 
 def across_parameters(points: int = 5, scale: float = 100.0, replicates: int = 4, months: int = 24,
@@ -162,6 +199,10 @@ def main(argv=None) -> int:
     measure.add_argument("--scales", default="5,10,20,40,80", type=_scales, help="persons per agent, comma-separated")
     measure.add_argument("--replicates", type=_at_least(2), default=12)
     measure.add_argument("--months", type=_at_least(1), default=24)
+    steady = sub.add_parser("stability", help="ten-year drift and seasonal range of each component, in bands")
+    steady.add_argument("--scale", type=_scales, default=[10.0], help="persons per agent")
+    steady.add_argument("--replicates", type=_at_least(2), default=8)
+    steady.add_argument("--months", type=_at_least(24), default=120)
     draw = sub.add_parser("figure", help="each component across its defining parameters")
     draw.add_argument("--out", required=True)
     draw.add_argument("--scale", type=_scales, default=[100.0], help="persons per agent")
@@ -174,6 +215,9 @@ def main(argv=None) -> int:
         levels = table[table["scale"] == table["scale"].min()].set_index("component")["level"]
         wide.insert(0, "level", levels.round(0))
         print(wide.round(3).to_string())
+    elif args.what == "stability":
+        table = stability(args.scale[0], args.replicates, args.months)
+        print(table.round(1).to_string(index=False))
     else:
         table = across_parameters(scale=args.scale[0], replicates=args.replicates, months=args.months)
         print(table.to_string(index=False))

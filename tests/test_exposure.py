@@ -69,3 +69,23 @@ def test_the_defining_parameters_are_in_the_sensitivity_analysis_default_set():
     defaults = sweep.default_parameters()
     assert set(exposure.DEFINING_PARAMETERS) <= set(defaults)
     assert all(set(components) <= set(outputs.EXPOSURES) for components in exposure.DEFINING_PARAMETERS.values())
+
+
+def test_stability_measures_a_known_trend_and_season_in_bands():
+    """A component with a linear trend, a known season and replicate noise: the fitted drift and the seasonal range
+    come back in its own units and in bands; a flat, season-free one stays near zero."""
+    rng = np.random.default_rng(0)
+    replicates, months = 40, 120
+    t = np.arange(months)
+    trend = 1000 + 2.0 * t
+    season = 50 * np.cos(2 * np.pi * t / 12)  # peak in January, trough in July: a range of 100
+    x = np.empty((replicates, months, 2))
+    x[:, :, 0] = trend + season + rng.normal(0, 10, (replicates, months))
+    x[:, :, 1] = 500 + rng.normal(0, 10, (replicates, months))
+    table = exposure.stability_table(x).set_index("component")
+    moving, flat = table.index[0], table.index[1]
+    assert table.loc[moving, "drift"] == pytest.approx(2.0 * (months - 1), rel=0.02)
+    assert table.loc[moving, "seasonal_range"] == pytest.approx(100, rel=0.05)
+    assert table.loc[moving, "band"] == pytest.approx(2 * 1.645 * 10, rel=0.1)
+    assert table.loc[moving, "drift_in_bands"] == pytest.approx(table.loc[moving, "drift"] / table.loc[moving, "band"])
+    assert abs(table.loc[flat, "drift_in_bands"]) < 0.1 and table.loc[flat, "seasonal_in_bands"] < 0.2
