@@ -26,7 +26,7 @@ BAND_SHARE = 0.25
 COARSEST_SCALE = {
     "exposure_irregular_per_100k": 80.0,
     "exposure_register_per_100k": 80.0,
-    "exposure_police_checks_per_100k": 80.0,
+    "exposure_police_checks_per_100k": 40.0,
     "exposure_expelled_per_100k": 80.0,
     "exposure_banned_idle_per_100k": 40.0,
     "exposure_jobless_returnees_per_100k": 10.0,
