@@ -152,7 +152,8 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
     ran = designed["date"].nunique()
     out = tmp_path / "cli"
     run = subprocess.run([sys.executable, "run.py", "run", str(saved), "--seed", "1", "--scale", "200",
-                          "--replicates", "4", "--months", str(ran), "--out", str(out), "--no-plots"], cwd=ROOT,
+                          "--replicates", "4", "--months", str(ran), "--point-estimate", "--out", str(out),
+                          "--no-plots"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     cli = pd.read_csv(out / "timeseries.csv")
