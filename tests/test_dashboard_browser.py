@@ -51,9 +51,11 @@ def server(tmp_path_factory):
     _require_browser()
     save_dir = tmp_path_factory.mktemp("saved")
     port = _free_port()
+    # The server's output goes to a file: a pipe nobody drains fills up and blocks the server mid-run.
+    log_path = tmp_path_factory.mktemp("server") / "dashboard.log"
+    log = open(log_path, "w")
     process = subprocess.Popen([sys.executable, "run.py", "dashboard", "--port", str(port), "--save-dir",
-                                str(save_dir)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+                                str(save_dir)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 120
     while True:
@@ -63,11 +65,13 @@ def server(tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"the dashboard did not start: {process.stdout.read()}")
+                log.close()
+                pytest.fail(f"the dashboard did not start: {log_path.read_text()}")
             time.sleep(0.5)
     yield url, save_dir
     process.terminate()
     process.wait(timeout=30)
+    log.close()
 
 
 def _table(page) -> tuple[str, dict]:

@@ -220,12 +220,13 @@ def change(value: float, unit: str) -> str:
 @solara.component
 def Summary(model):
     update_counter.get()
-    if not model.done:
+    done = model.done  # one month for the whole table, though the model may step while it is drawn
+    if not done:
         return
     rows = []
     for metric in SUMMARY_METRICS:
         unit = outputs.BY_NAME[metric].unit
-        latest = model.latest(metric)
+        latest = model.latest(metric, done)
         difference = "+" if latest["diff"] > 0 else ""
         rows.append(
             f'<tr data-metric="{metric}" data-base="{latest["base"]!r}" data-scenario="{latest["scenario"]!r}" '
@@ -233,7 +234,8 @@ def Summary(model):
             f'<td>{format_value(latest["base"], unit)}</td><td>{format_value(latest["scenario"], unit)}</td>'
             f'<td>{difference}{change(latest["diff"], unit)} [{change(latest["diff_p05"], unit)}, '
             f'{change(latest["diff_p95"], unit)}]</td></tr>')
-    table = (f'<table class="tajmig-summary" data-date="{model.dates[-1]}"><thead><tr><th>{model.dates[-1]}</th>'
+    date = model.dates[done - 1]
+    table = (f'<table class="tajmig-summary" data-date="{date}"><thead><tr><th>{date}</th>'
              f'<th>unit</th><th>{model.base.name}</th><th>designed</th><th>designed - base [5-95 %]</th></tr>'
              f'</thead><tbody>{"".join(rows)}</tbody></table>')
     solara.HTML(tag="div", unsafe_innerHTML=table,

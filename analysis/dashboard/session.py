@@ -142,28 +142,33 @@ class DashboardModel(mesa.Model):
             for side, model in (("base", base_model), ("scenario", alternative_model)):
                 model.step()
                 rows[side].append([model.metrics[name] for name in outputs.NAMES])
-        self.dates.append(self.pairs[0][0].metrics["date"])
+        # The page draws from another thread while this one steps: the month's outputs go in first and its date
+        # last, so a reader that takes ``done`` months never finds a month without its outputs.
         for side, values in rows.items():
             self.history[side].append(np.asarray(values, dtype=float))
+        self.dates.append(self.pairs[0][0].metrics["date"])
         self.running = self.done < self.months
 
     def series(self, metric: str) -> pd.DataFrame:
         """Per month: the mean and the 5th and 95th percentiles over replicates of the base, the scenario and
         their paired difference, as columns ``<side>_<statistic>`` with side base, scenario or diff."""
         column = outputs.NAMES.index(metric)
-        base = np.array([month[:, column] for month in self.history["base"]]).reshape(self.done, -1)
-        alternative = np.array([month[:, column] for month in self.history["scenario"]]).reshape(self.done, -1)
-        frame = {"date": self.dates}
+        done = self.done  # the months complete now; the stepping thread may be adding the next one
+        base = np.array([month[:, column] for month in self.history["base"][:done]]).reshape(done, -1)
+        alternative = np.array([month[:, column] for month in self.history["scenario"][:done]]).reshape(done, -1)
+        frame = {"date": self.dates[:done]}
         for side, values in (("base", base), ("scenario", alternative), ("diff", alternative - base)):
-            p05, p95 = np.percentile(values, [5, 95], axis=1) if self.done else ([], [])
+            p05, p95 = np.percentile(values, [5, 95], axis=1) if done else ([], [])
             frame.update({f"{side}_mean": values.mean(axis=1), f"{side}_p05": p05, f"{side}_p95": p95})
         return pd.DataFrame(frame)
 
-    def latest(self, metric: str) -> dict:
-        """The means over replicates in the last simulated month and the 5-95 % band of the difference."""
-        column = outputs.NAMES.index(metric)
-        base = self.history["base"][-1][:, column]
-        alternative = self.history["scenario"][-1][:, column]
+    def latest(self, metric: str, done: int | None = None) -> dict:
+        """The means over replicates in month ``done`` (default: the last complete one) and the 5-95 % band of the
+        difference."""
+        # Not [-1]: while the page draws, the stepping thread may have added only part of the next month.
+        column, last = outputs.NAMES.index(metric), (self.done if done is None else done) - 1
+        base = self.history["base"][last][:, column]
+        alternative = self.history["scenario"][last][:, column]
         diff = describe(alternative - base)
         return {"base": float(base.mean()), "scenario": float(alternative.mean()), "diff": diff["mean"],
                 "diff_p05": diff["p05"], "diff_p95": diff["p95"]}
