@@ -6,6 +6,7 @@ reason, except under CI (the ``CI`` environment variable set), where a missing b
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -88,6 +89,7 @@ def _table(page) -> tuple[str, dict]:
 
 
 def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproducible_scenario(server, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=60_000)  # the machine may be shared: a redraw can take seconds
@@ -120,8 +122,13 @@ def test_a_lever_moved_in_the_browser_runs_against_the_base_and_saves_a_reproduc
         page.get_by_role("button", name="▶").click()
         page.wait_for_selector("table.tajmig-summary")
         page.wait_for_function("document.querySelector('table.tajmig-summary').dataset.date >= '2025-12'")
-        page.get_by_role("button", name="❚❚").click()
-        expect(page.get_by_role("button", name="▶")).to_be_visible()
+        try:
+            page.get_by_role("button", name="❚❚").click(timeout=10_000)
+            expect(page.get_by_role("button", name="▶")).to_be_visible()
+        except PlaywrightTimeoutError:
+            # The model steps in its own thread, faster than the page redraws: it may reach the horizon before
+            # the table shows December, and a finished run cannot be paused (Mesa disables the button).
+            expect(page.get_by_text(re.compile(r"Simulated (\d+) of \1 months"))).to_be_visible()
         status = page.locator("text=Simulated").first
         text = None
         while text != status.inner_text():  # the months stepped before the pause are drawn
