@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pandas as pd
 
+from analysis import cli
 from sim import outputs
 
 # The 90 % band of a component must be narrower than this share of its level.
@@ -176,20 +177,12 @@ def figure(table: pd.DataFrame):
 
 
 def _scales(text: str) -> list[float]:
-    scales = [float(s) for s in text.split(",")]
-    if not all(np.isfinite(s) and s > 0 for s in scales):
-        raise ValueError(text)
-    return scales
+    """Comma-separated persons per agent, each read as ``--scale`` is everywhere else."""
+    return [cli.positive_float(part) for part in text.split(",")]
 
 
 def _at_least(minimum: int):
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < minimum:
-            raise ValueError(text)
-        return value
-    parse.__name__ = f"whole number >= {minimum}"
-    return parse
+    return cli.number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
 
 
 def main(argv=None) -> int:
@@ -200,12 +193,12 @@ def main(argv=None) -> int:
     measure.add_argument("--replicates", type=_at_least(2), default=12)
     measure.add_argument("--months", type=_at_least(1), default=24)
     steady = sub.add_parser("stability", help="ten-year drift and seasonal range of each component, in bands")
-    steady.add_argument("--scale", type=_scales, default=[10.0], help="persons per agent")
+    steady.add_argument("--scale", type=cli.positive_float, default=10.0, help="persons per agent")
     steady.add_argument("--replicates", type=_at_least(2), default=8)
     steady.add_argument("--months", type=_at_least(24), default=120)
     draw = sub.add_parser("figure", help="each component across its defining parameters")
     draw.add_argument("--out", required=True)
-    draw.add_argument("--scale", type=_scales, default=[100.0], help="persons per agent")
+    draw.add_argument("--scale", type=cli.positive_float, default=100.0, help="persons per agent")
     draw.add_argument("--replicates", type=_at_least(1), default=4)
     draw.add_argument("--months", type=_at_least(1), default=24)
     args = parser.parse_args(argv)
@@ -216,10 +209,10 @@ def main(argv=None) -> int:
         wide.insert(0, "level", levels.round(0))
         print(wide.round(3).to_string())
     elif args.what == "stability":
-        table = stability(args.scale[0], args.replicates, args.months)
+        table = stability(args.scale, args.replicates, args.months)
         print(table.round(1).to_string(index=False))
     else:
-        table = across_parameters(scale=args.scale[0], replicates=args.replicates, months=args.months)
+        table = across_parameters(scale=args.scale, replicates=args.replicates, months=args.months)
         print(table.to_string(index=False))
         figure(table).savefig(args.out, dpi=120)
     return 0
