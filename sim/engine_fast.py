@@ -91,7 +91,6 @@ def month_end_pass(people, hh, v, n, n_entrants, market, life, contact_lists, mo
     grievance.update(people, v, 0, total)
     order, starts = contact_lists
     network.update(people, v, 0, total, n, order, starts, keys, tally, scratch.flags, scratch.rows, scratch.picks)
-    tally[t.PLOT_WORKERS] += home_labour_market.plot_workers(people, 0, total)
     indicators.count(people, v, 0, total, month, census, risk)
     hh.agents[:] = 0
     grievance_total = 0.0

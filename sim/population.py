@@ -56,7 +56,6 @@ HOUSEHOLD_COLUMNS = {
     "earnings_usd": Column(np.float32, 0.0, "earned at home this month, plus savings brought home"),
     "income_avg_usd": Column(np.float32, 0.0, "12-month moving average of income per member"),
     "income_recent_usd": Column(np.float32, 0.0, "3-month moving average of income per member"),
-    "income_fell": Column(np.bool_, False, "the recent average is well below the 12-month one"),
     "need": Column(np.float32, 0.0, "poverty gap ratio of the 12-month average, 0..1"),
     "naturalised_remit_usd": Column(np.float32, 0.0, "sent each month by members who took Russian citizenship"),
 }

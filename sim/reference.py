@@ -291,7 +291,6 @@ class ReferenceEngine:
         for _ in range(n_entrants):
             self._enter().drift_and_rewire(v, newcomers, order, starts, tally)
 
-        tally[t.PLOT_WORKERS] += call(home_labour_market.plot_workers, self.people_ref, 0, len(self.by_slot))
         household_counts = self._update_households(c.poverty_line_usd)
         census, risk = self._census(month)
         for h in range(hh.region.shape[0]):

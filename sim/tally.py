@@ -6,17 +6,17 @@ NAMES = (
     "extortions", "deportations", "register_expulsions", "remittances_formal_usd", "remittances_informal_usd",
     "senders", "returns_voluntary", "overstay_bans", "naturalisations", "departures_russia",
     "departures_kazakhstan", "departures_other", "entry_refusals", "stayers_employed", "stayers_jobless",
-    "rewired", "retirements", "retirements_abroad", "bans_lifted", "expulsions_kazakhstan", "plot_workers",
+    "rewired", "retirements", "retirements_abroad", "bans_lifted", "expulsions_kazakhstan",
 )
 (JOBS_FOUND_ABROAD, JOBS_LOST_ABROAD, WAGE_THEFTS, LAPSES, REGULARISATIONS, LISTINGS, CHECKS, EXTORTIONS,
  DEPORTATIONS, REGISTER_EXPULSIONS, REMITTANCES_FORMAL_USD, REMITTANCES_INFORMAL_USD, SENDERS, RETURNS_VOLUNTARY,
  OVERSTAY_BANS, NATURALISATIONS, DEPARTURES_RUSSIA, DEPARTURES_KAZAKHSTAN, DEPARTURES_OTHER, ENTRY_REFUSALS,
  STAYERS_EMPLOYED, STAYERS_JOBLESS, REWIRED, RETIREMENTS, RETIREMENTS_ABROAD, BANS_LIFTED,
- EXPULSIONS_KAZAKHSTAN, PLOT_WORKERS) = range(len(NAMES))
+ EXPULSIONS_KAZAKHSTAN) = range(len(NAMES))
 
 CENSUS_NAMES = ("population", "abroad_russia", "abroad_kazakhstan", "abroad_other", "documented_abroad",
                 "on_register", "banned", "home_labour_force", "home_jobless", "youth", "youth_jobless", "returnees",
-                "returnees_jobless", "resting")
+                "returnees_jobless", "resting", "plot_workers")
 RISK_NAMES = ("young_men", "young_men_russia", "young_men_russia_irregular", "young_men_russia_listed",
               "young_men_home", "young_men_home_expelled", "young_men_home_banned_idle",
               "young_men_home_jobless_returnees", "young_men_exposed", "grievance_total",
@@ -29,10 +29,10 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
     record = dict(zip(NAMES, tally.tolist(), strict=True))
     record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
     record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
-    receiving, poor, fell, people_poor, people = household_counts
+    receiving, poor, people_poor, people = household_counts
     record.update(home_earnings_usd=home_earnings, home_job_finding_rate=market.find_rate,
                   home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,
                   households=households, households_receiving=receiving, households_poor=poor,
-                  households_income_fell=fell, people_poor=people_poor, people_in_households=people,
+                  people_poor=people_poor, people_in_households=people,
                   home_demand=conditions.demand, poverty_line_usd=conditions.poverty_line_usd)
     return record

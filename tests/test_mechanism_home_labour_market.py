@@ -7,6 +7,7 @@ import pytest
 
 from sim import tally as t
 from sim.mechanisms import home_labour_market as market
+from sim.mechanisms import indicators
 from sim.population import HOME, RUSSIA, SKILL_WAGE
 
 
@@ -90,7 +91,9 @@ def test_searchers_not_hired_take_up_the_plot_and_plot_workers_leave_it_at_their
     plot = p.employed & p.on_plot
     assert np.allclose(p.wage_usd[plot], 300.0)
     assert total == pytest.approx(plot.sum() * 300.0 + (p.employed & ~p.on_plot).sum() * 1_000 * SKILL_WAGE[0])
-    assert market.plot_workers(p, 0, w.n) == plot.sum()
+    census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
+    indicators.count(p, w.v, 0, w.n, w.month, census, risk)
+    assert census[indicators.PLOT_WORKERS] == plot.sum()  # the month-end census counts them
 
 
 def test_plot_workers_are_neither_in_wage_jobs_nor_searching(world):

@@ -124,11 +124,3 @@ def pay(people, households, start, stop, market, total, rows):
         total += wage
     return total
 
-
-@njit(cache=True, inline="always")
-def plot_workers(people, start, stop):
-    """How many people at home among rows ``start`` to ``stop - 1`` work the household plot."""
-    count = 0
-    for i in rs.rows(start, stop):
-        count += (people.location[i] == HOME) & people.employed[i] & people.on_plot[i]
-    return count

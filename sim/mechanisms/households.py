@@ -4,8 +4,8 @@ A household's monthly income is what its members earn at home, the remittances i
 returning migrants bring. Income per member counts every member, agents and dependants alike. Poverty and need use
 the 12-month moving average of income per member (households smooth consumption over lumpy transfers); the poverty
 line comes from the country profile. Need, the poverty gap ratio, feeds next month's remittance shares and
-departure choices. A household's income "fell" when its 3-month average is more than ``risk_income_drop`` below
-its 12-month average.
+departure choices. The 3-month average is kept for the exposure count of households whose income fell
+(``sim.mechanisms.indicators.income_fell``).
 """
 
 import numpy as np
@@ -25,26 +25,22 @@ def poverty_gap(income_per_member, poverty_line):
 @njit(cache=True, inline="always")
 def step(households, v, poverty_line, warm_start, start, stop):
     """Incomes, averages, need and flags of households ``start`` to ``stop - 1``; returns how many receive
-    remittances, are poor and saw their income fall, how many people (agents and dependants) live in poor households
+    remittances and are poor, how many people (agents and dependants) live in poor households
     and how many people there are. ``households.agents`` must hold this month's member counts.
 
     Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
-    receiving = poor = fell = people_poor = people = 0
-    kept_share = 1.0 - v.risk_income_drop
+    receiving = poor = people_poor = people = 0
     for h in rs.rows(start, stop):
         members = households.agents[h] + households.dependants[h]
         income = (households.remittances_usd[h] + households.earnings_usd[h]) / max(members, 1)
         average, recent = households.income_avg_usd[h], households.income_recent_usd[h]
         average = np.float32(income if warm_start else average + (income - average) / LONG_AVERAGE_MONTHS)
         recent = np.float32(income if warm_start else recent + (income - recent) / SHORT_AVERAGE_MONTHS)
-        falling = recent < kept_share * average
         households.income_avg_usd[h] = average
         households.income_recent_usd[h] = recent
         households.need[h] = poverty_gap(average, poverty_line)
-        households.income_fell[h] = falling
         receiving += households.remittances_usd[h] > 0.0
         poor += average < poverty_line
-        fell += falling
         people_poor += members if average < poverty_line else 0
         people += members
-    return receiving, poor, fell, people_poor, people
+    return receiving, poor, people_poor, people

@@ -16,8 +16,8 @@ without work; or who came back within the window and have been jobless for ``lon
 earlier (``income_fell``), so the seasonal cycle of remittances is not counted as a fall; police checks come from
 the month's event counts (``sim.outputs``).
 
-The month-end census of stocks, including the home labour force and its unemployment (so this month's entrants,
-who start jobless, count), is taken here too.
+The month-end census of stocks, including the home labour force, its unemployment and the plot workers (so this
+month's entrants, who start jobless, count), is taken here too.
 """
 
 import numpy as np
@@ -32,7 +32,7 @@ from sim.population import GONE, HOME, KAZAKHSTAN, OTHER, RUSSIA
 # ``sim.tally``.
 CENSUS, RISK = t.CENSUS_NAMES, t.RISK_NAMES
 (POPULATION, IN_RUSSIA, IN_KAZAKHSTAN, IN_OTHER, DOCUMENTED_ABROAD, ON_REGISTER, BANNED, LABOUR_FORCE, JOBLESS,
- YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING) = range(len(CENSUS))
+ YOUTH, YOUTH_JOBLESS, RETURNEES, RETURNEES_JOBLESS, RESTING, PLOT_WORKERS) = range(len(CENSUS))
 (YOUNG_MEN, YOUNG_MEN_RUSSIA, IRREGULAR, LISTED, YOUNG_MEN_HOME, EXPELLED, BANNED_IDLE, JOBLESS_RETURNEES, EXPOSED,
  GRIEVANCE_TOTAL, INCOME_FELL) = range(len(RISK))
 INCOME_HISTORY_MONTHS = 12
@@ -57,7 +57,7 @@ def count(people, v, start, stop, month, census, risk):
     young_men = young_men_russia = irregular = young_listed = young_men_home = expelled = banned_idle = 0
     jobless_returnees = exposed = 0
     population = banned = russia = kazakhstan = other = documented = listed = 0
-    resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = 0
+    resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = plot_workers = 0
     for i in rs.rows(start, stop):
         where = people.location[i]
         active = where < GONE  # not gone or vacant
@@ -83,6 +83,7 @@ def count(people, v, start, stop, month, census, risk):
         youth_jobless += out_of_work & young
         returnees += in_force & recent
         returnees_jobless += out_of_work & recent
+        plot_workers += home & employed & people.on_plot[i]
         young_man = active & ~people.female[i] & (people.age_months[i] < young_max_months)
         in_russia = young_man & (where == RUSSIA)
         is_irregular = in_russia & ~people.documented[i]
@@ -116,6 +117,7 @@ def count(people, v, start, stop, month, census, risk):
     census[RETURNEES] += returnees
     census[RETURNEES_JOBLESS] += returnees_jobless
     census[RESTING] += resting
+    census[PLOT_WORKERS] += plot_workers
     risk[YOUNG_MEN] += young_men
     risk[YOUNG_MEN_RUSSIA] += young_men_russia
     risk[IRREGULAR] += irregular
