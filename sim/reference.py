@@ -323,11 +323,8 @@ class ReferenceEngine:
                     hh.region.shape[0])
 
     def _census(self, month):
-        """The census and the exposure counts, person by person (``indicators.count``), and the total grievance."""
+        """The census, the exposure counts and the total grievance, person by person (``indicators.count``)."""
         census, risk = np.zeros(len(indicators.CENSUS)), np.zeros(len(indicators.RISK))
-        people = self.people
         for i in range(len(self.by_slot)):
             call(indicators.count, self.people_ref, self.params_ref, i, i + 1, month, census, risk)
-            if people.location[i] < GONE:
-                risk[indicators.GRIEVANCE_TOTAL] += people.grievance[i]
         return census, risk

@@ -1,5 +1,13 @@
 """Names of the monthly event counts both engines keep (in agents; money in USD per agent), and of the month-end
-census and risk counts (``sim.mechanisms.indicators`` fills them, in this order)."""
+census and risk counts (``sim.mechanisms.indicators`` fills them, in this order).
+
+Money is tallied in whole cents (``cents``), and grievance in whole units of 2**-24 (``grievance_units``); both are
+turned back in ``month_record``. Whole numbers add up exactly in floating point, so a month's total is the same
+whatever order the people's amounts are added in: one thread or several, the fast engine or the reference one.
+"""
+
+import numpy as np
+from numba import njit
 
 NAMES = (
     "jobs_found_abroad", "jobs_lost_abroad", "wage_thefts", "lapses", "regularisations", "listings", "checks",
@@ -14,6 +22,25 @@ NAMES = (
  STAYERS_EMPLOYED, STAYERS_JOBLESS, REWIRED, RETIREMENTS, RETIREMENTS_ABROAD, BANS_LIFTED,
  EXPULSIONS_KAZAKHSTAN) = range(len(NAMES))
 
+MONEY = ("remittances_formal_usd", "remittances_informal_usd")
+CENTS_PER_USD = 100.0
+
+
+@njit(cache=True, inline="always")
+def cents(usd):
+    """An amount of money as the tallies keep it: whole cents."""
+    return np.floor(usd * CENTS_PER_USD + 0.5)
+
+
+GRIEVANCE_UNITS = float(2 ** 24)  # 2**24 times 2**29 people stays below 2**53
+
+
+@njit(cache=True, inline="always")
+def grievance_units(grievance):
+    """A person's grievance (0-1) as the risk counts keep it: whole units of 2**-24."""
+    return np.int64(np.float64(grievance) * GRIEVANCE_UNITS + 0.5)
+
+
 CENSUS_NAMES = ("population", "abroad_russia", "abroad_kazakhstan", "abroad_other", "documented_abroad",
                 "on_register", "banned", "home_labour_force", "home_jobless", "youth", "youth_jobless", "returnees",
                 "returnees_jobless", "resting", "plot_workers")
@@ -27,8 +54,11 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
     """The raw record of a month that both engines return: the event counts, the census and risk counts
     (``sim.mechanisms.indicators``), the home labour market's terms and the households' counts."""
     record = dict(zip(NAMES, tally.tolist(), strict=True))
+    for name in MONEY:
+        record[name] /= CENTS_PER_USD
     record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
     record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
+    record["grievance_total"] /= GRIEVANCE_UNITS
     receiving, poor, people_poor, people = household_counts
     record.update(home_earnings_usd=home_earnings, home_job_finding_rate=market.find_rate,
                   home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,

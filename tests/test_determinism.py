@@ -25,6 +25,24 @@ def test_same_seed_gives_identical_results_in_one_process():
     assert run(42).equals(run(42))
 
 
+def test_one_thread_or_two_give_the_same_bytes():
+    """The fast engine's passes split their work into parts fixed whatever the number of threads. At 1:20 the
+    population spans several blocks of every pass, so two threads do share the work."""
+    from sim import engine_fast
+
+    digests = []
+    try:
+        for count in (1, 2):
+            engine_fast.set_threads(count)
+            model = MigrationModel(scale=20, rng=7, spinup_months=2)
+            assert model.engine.agents > 2 * engine_fast.BLOCK_ROWS
+            model.run_for(3)
+            digests.append(hashlib.sha256(model.results().to_csv(float_format="%.17g").encode()).hexdigest())
+    finally:
+        engine_fast.set_threads(None)
+    assert digests[0] == digests[1]
+
+
 def test_different_seeds_give_different_results():
     assert not run(42).equals(run(43))
 

@@ -109,18 +109,27 @@ def test_who_may_leave_and_what_follows(world, within):
 
 
 def test_the_fast_engines_walk_decides_exactly_as_the_plain_rule(world):
-    """``update`` (bounds, blocks, bit sets) and ``consider`` person by person give the same fates and counts."""
-    fast, plain = world(5_000), world(5_000)
+    """The fast engine's walk (bounds, blocks, proposals corrected for earlier departures) and ``consider`` person by
+    person give the same fates and counts."""
+    from sim import engine_fast
+
+    fast, plain = world(40_000), world(40_000)
     for w in (fast, plain):
         rng = np.random.default_rng(3)
-        w.people.contacts[:] = rng.integers(0, w.n, w.people.contacts.shape)
+        # Contacts mostly nearby, so that many candidates have a contact who left before them in the walk.
+        w.people.contacts[:] = np.clip(np.arange(w.n)[:, None] + rng.integers(-40, 40, w.people.contacts.shape), 0,
+                                       w.n - 1)
         w.people.location[:] = np.where(rng.random(w.n) < 0.3, RUSSIA, HOME)
         w.people.employed[:] = rng.random(w.n) < 0.6
         w.people.age_months[:] = rng.integers(18 * 12, 60 * 12, w.n)
     terms = terms_for(fast.v, utility=(-1.0, -1.5, -2.0))
-    departures.update(fast.people, fast.households, fast.v, fast.n, terms, fast.month, 0, fast.keys, fast.tally,
-                      np.empty(fast.n, np.int32), np.empty((departures.BLOCK_ROWS, 3), np.uint8),
-                      np.zeros(fast.n // 64 + 1, np.uint64))
+    blocks = -(-fast.n // departures.BLOCK_ROWS)
+    rows, found = np.empty(fast.n, np.int32), np.zeros((blocks, 3), np.int64)
+    proposals, contact_at = np.empty(fast.n, np.uint8), np.empty((fast.n, 3), np.uint8)
+    engine_fast.departure_proposals(fast.people, fast.households, fast.v, fast.n, terms, fast.month, 0,
+                                    fast.keys[rs.DEPART], rows, found, proposals, contact_at, 0, blocks)
+    engine_fast.departure_decisions(fast.people, fast.households, fast.v, fast.n, terms, fast.month, 0, fast.keys,
+                                    fast.tally, rows, found, proposals, np.zeros(fast.n // 64 + 1, np.uint64))
     employed = jobless = 0
     for i in np.flatnonzero(plain.people.location == HOME):
         stays_employed, stays_jobless = departures.stayer(plain.people, i, plain.month, 0)
@@ -129,4 +138,10 @@ def test_the_fast_engines_walk_decides_exactly_as_the_plain_rule(world):
             employed, jobless = employed + stays_employed, jobless + stays_jobless
     np.testing.assert_array_equal(fast.people.location, plain.people.location)
     assert fast.tally[t.DEPARTURES_RUSSIA] > 0
+    # The walk had to correct proposals: some candidates went elsewhere than proposed, or left when the proposal was
+    # to stay, because a contact had left before them.
+    candidates = np.concatenate([np.arange(b * departures.BLOCK_ROWS, b * departures.BLOCK_ROWS + found[b, 0])
+                                 for b in range(blocks)])
+    went = fast.people.location[rows[candidates]]
+    assert ((went != HOME) & (went != proposals[candidates])).sum() > 0
     assert fast.tally[t.STAYERS_EMPLOYED] == employed and fast.tally[t.STAYERS_JOBLESS] == jobless

@@ -264,33 +264,29 @@ def _may_leave(u, weight):
     return u * (1.0 + weight) < weight
 
 
-# Rows are decided a block at a time, so that a block's columns are still in the processor's cache when its few
-# candidates are looked at again. A multiple of 64 (one word of the candidate bit set).
+# Rows are scanned a block at a time. A multiple of 64 (one word of the candidate bit set). The blocks are fixed
+# whatever the number of threads, so the scan gives the same lists on one thread or several.
 BLOCK_ROWS = 16384
 
 
 @njit(cache=True, inline="always")
-def update(people, households, v, n, terms, month, rest_months, keys, tally, rows, contact_at, departed):
-    """The fast engine's walk of step 5, for everyone among the first ``n`` rows who was at home at the end of last
-    month: the same ``choose_destination`` and ``leave`` as ``consider``, reached through shortcuts; everyone who
-    stays counts as a stayer, employed or looking for work.
+def scan(people, households, v, n, terms, month, rest_months, key, rows, found, first_block, last_block):
+    """The first part of the fast engine's walk of step 5 over the first ``n`` rows: for each block from
+    ``first_block`` to ``last_block - 1``, lists in
+    ``rows`` (from the block's first row on) who may leave this month, and counts in ``found[block]`` how many
+    (column 0) and how many stay in a wage job (1) or looking for work (2) if none of them leaves.
 
-    Shortcuts: the uniform is drawn first and compared with upper bounds on the chance of leaving (every contact
-    at the destination and the most need, then the actual need): whoever draws above them stays, exactly as the
-    full choice would decide, without paying for the network lookups. A block of rows at a time: the first bound is
-    tested for everyone at once, in a loop the compiler can run on several people at once (SIMD), into a bit set;
-    the second narrows the few who pass down into ``rows``. Their contacts' locations are then gathered in a tight
-    loop (``contact_at``), where the processor can overlap the cache misses, and the choices made in row order.
-    A contact who has left earlier in the block is marked in the bit set ``departed``, so everyone sees the
-    locations the person-by-person walk would have seen. ``rows``, ``contact_at`` and ``departed`` are scratch
-    space (``contact_at`` has a row per row of a block)."""
-    key = keys[rs.DEPART]
+    Shortcut (same result as the full choice): the uniform is drawn first and compared with upper bounds on the
+    chance of leaving (every contact at the destination and the most need, then the actual need): whoever draws
+    above them stays, exactly as the full choice would decide, without paying for the network lookups. The first
+    bound is tested for 64 people at a time into a word of bits, in a loop the compiler can run on several people
+    at once (SIMD); the second narrows the few who pass. A person's bounds read only their own state and their
+    household's need, which this step does not change, so the blocks can be scanned in any order, or at once on
+    several threads."""
     need_most = need_weight(1.0, v.departure_need_coef)
-    k_contacts = people.contacts.shape[1]
-    employed_stayers = jobless_stayers = 0
-    departed[:] = 0
-    for block in range(0, n, BLOCK_ROWS):
-        count = 0
+    for block_index in range(first_block, last_block):
+        block = block_index * BLOCK_ROWS
+        count = employed_stayers = jobless_stayers = 0
         for start in range(block, min(block + BLOCK_ROWS, n), 64):
             word = np.uint64(0)
             first = np.uint64(start)
@@ -307,27 +303,68 @@ def update(people, households, v, n, terms, month, rest_months, keys, tally, row
                 word &= word - np.uint64(1)
                 bound = _bound(people, i, terms) * need_weight(households.need[people.household[i]],
                                                                v.departure_need_coef)
-                rows[count] = i
+                rows[block + count] = i
                 count += _may_leave(rs.uniform(key, i), bound)
-        for k in range(count):
+        found[block_index, 0] = count
+        found[block_index, 1] = employed_stayers
+        found[block_index, 2] = jobless_stayers
+
+
+@njit(cache=True, inline="always")
+def propose(people, households, v, terms, month, key, rows, found, proposals, contact_at, first_block, last_block):
+    """The second part of the walk, for the candidates ``scan`` listed in blocks ``first_block`` to
+    ``last_block - 1``: each one's choice (``choose_destination``, in ``proposals`` at the candidate's place in
+    ``rows``) with their contacts where they were at the start of the step. The choice reads only the person's own
+    state, the household's need and the contacts' locations, so the blocks can be done in any order, or at once on
+    several threads; ``decide`` then corrects the few choices an earlier departure changes. The contacts' locations
+    are first gathered in a tight loop (into ``contact_at``, scratch space with a row per row of the population),
+    where the processor can overlap the cache misses."""
+    k_contacts = people.contacts.shape[1]
+    for block_index in range(first_block, last_block):
+        block = block_index * BLOCK_ROWS
+        stop = block + found[block_index, 0]
+        for k in range(block, stop):
             i = rows[k]
             for j in range(k_contacts):
                 contact_at[k, j] = people.location[people.contacts[i, j]]
-        for k in range(count):
+        for k in range(block, stop):
             i = rows[k]
             in_russia = in_kazakhstan = in_other = 0
             for j in range(k_contacts):
                 at = contact_at[k, j]
-                if at == HOME:
-                    contact = people.contacts[i, j]
-                    if departed[contact >> 6] & (np.uint64(1) << np.uint64(contact & 63)):
-                        at = people.location[contact]
                 in_russia += at == RUSSIA
                 in_kazakhstan += at == KAZAKHSTAN
                 in_other += at == OTHER
+            proposals[k] = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other,
+                                              month, rs.uniform(key, i))
+
+
+@njit(cache=True, inline="always")
+def decide(people, households, v, n, terms, month, rest_months, keys, tally, rows, found, proposals, departed):
+    """The last part of the walk, on one thread in row order: each candidate makes the choice ``consider`` would
+    make and leaves unless refused; everyone who stays counts as a stayer, employed or looking for work.
+
+    The person-by-person walk sees a contact who left earlier in the walk at their destination. Everyone who leaves
+    is marked in the bit set ``departed`` (scratch space), and a candidate with a marked contact chooses again with
+    the contacts where they are now; every other candidate's proposal is already the choice the walk would make."""
+    key = keys[rs.DEPART]
+    employed_stayers = jobless_stayers = 0
+    departed[:] = 0
+    for block_index in range((n + BLOCK_ROWS - 1) // BLOCK_ROWS):
+        block = block_index * BLOCK_ROWS
+        employed_stayers += found[block_index, 1]
+        jobless_stayers += found[block_index, 2]
+        for k in range(block, block + found[block_index, 0]):
+            i = rows[k]
+            choice = proposals[k]
+            for j in range(people.contacts.shape[1]):
+                contact = people.contacts[i, j]
+                if departed[contact >> 6] & (np.uint64(1) << np.uint64(contact & 63)):
+                    in_russia, in_kazakhstan, in_other = contacts_abroad(people, i)
+                    choice = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan,
+                                                in_other, month, rs.uniform(key, i))
+                    break
             employed, jobless = stayer(people, i, month, rest_months)
-            choice = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month,
-                                        rs.uniform(key, i))
             if choice == HOME or not leave(people, i, v, terms, choice, keys, tally):
                 continue
             employed_stayers -= employed

@@ -47,15 +47,15 @@ def income_history(n_households: int):
 @njit(cache=True, inline="always")
 def count(people, v, start, stop, month, census, risk):
     """The month-end census of everyone active among rows ``start`` to ``stop - 1``: stocks abroad, the banned, and
-    the home labour force with its unemployment; and the young men exposed to each condition (``risk``, all but the
-    grievance total). Counted with selects rather than branches, so the compiler can count several people at once
-    (SIMD)."""
+    the home labour force with its unemployment; the young men exposed to each condition (``risk``); and the total
+    grievance, in the whole units of ``sim.tally.grievance_units``. Counted with selects rather than branches, so
+    the compiler can count several people at once (SIMD)."""
     rest_months = int(v.returnee_rest_months)
     young_max_months = (int(v.risk_young_max_age) + 1) * 12
     window = int(v.risk_returnee_window_months)
     long_jobless = int(v.long_unemployed_months)
     young_men = young_men_russia = irregular = young_listed = young_men_home = expelled = banned_idle = 0
-    jobless_returnees = exposed = 0
+    jobless_returnees = exposed = grievance_units = 0
     population = banned = russia = kazakhstan = other = documented = listed = 0
     resting = labour_force = jobless = youth = youth_jobless = returnees = returnees_jobless = plot_workers = 0
     for i in rs.rows(start, stop):
@@ -103,6 +103,7 @@ def count(people, v, start, stop, month, census, risk):
         banned_idle += is_banned_idle
         jobless_returnees += is_jobless_returnee
         exposed += is_irregular | is_listed | was_expelled | is_banned_idle | is_jobless_returnee
+        grievance_units += t.grievance_units(people.grievance[i]) if active else 0
     census[POPULATION] += population
     census[IN_RUSSIA] += russia
     census[IN_KAZAKHSTAN] += kazakhstan
@@ -127,6 +128,7 @@ def count(people, v, start, stop, month, census, risk):
     risk[BANNED_IDLE] += banned_idle
     risk[JOBLESS_RETURNEES] += jobless_returnees
     risk[EXPOSED] += exposed
+    risk[GRIEVANCE_TOTAL] += grievance_units
 
 
 @njit(cache=True, inline="always")
