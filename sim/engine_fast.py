@@ -300,7 +300,7 @@ class FastEngine:
 
         in_parts(abroad_pass, HOUSEHOLD_PARTS, people, hh, v, scratch.abroad_rows, scratch.part_starts, c,
                  returns.upper_bounds(c.returns), month, keys, tallies, sizes=scratch.part_starts)
-        tally = tallies.sum(axis=0)  # whole numbers (money in cents): the same sum in any order
+        tally = tallies.sum(axis=0)  # whole numbers (money in units of sim.tally): the same sum in any order
         naturalisation.diaspora_transfers(hh, v, keys, tally)
         rest_months = int(v.returnee_rest_months)
         in_parts(departure_proposals, _blocks(n, departures.BLOCK_ROWS), people, hh, v, n, c.departure, month,

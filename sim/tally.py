@@ -1,9 +1,10 @@
 """Names of the monthly event counts both engines keep (in agents; money in USD per agent), and of the month-end
 census and risk counts (``sim.mechanisms.indicators`` fills them, in this order).
 
-Money is tallied in whole cents (``cents``), and grievance in whole units of 2**-24 (``grievance_units``); both are
-turned back in ``month_record``. Whole numbers add up exactly in floating point, so a month's total is the same
-whatever order the people's amounts are added in: one thread or several, the fast engine or the reference one.
+Money is tallied in whole units of 2**-20 dollars (``money_units``), and grievance in whole units of 2**-24
+(``grievance_units``); both are turned back in ``month_record``. Whole numbers add up exactly in floating point, so
+a month's total is the same whatever order the people's amounts are added in: one thread or several, the fast
+engine or the reference one.
 """
 
 import numpy as np
@@ -23,13 +24,15 @@ NAMES = (
  EXPULSIONS_KAZAKHSTAN) = range(len(NAMES))
 
 MONEY = ("remittances_formal_usd", "remittances_informal_usd")
-CENTS_PER_USD = 100.0
+# Fine enough that rounding moves no total by more than a millionth of a dollar per sender; coarse enough that a
+# month's total below 2**33 dollars (8.6 billion, per agent) adds up exactly.
+MONEY_UNITS_PER_USD = float(2 ** 20)
 
 
 @njit(cache=True, inline="always")
-def cents(usd):
-    """An amount of money as the tallies keep it: whole cents."""
-    return np.floor(usd * CENTS_PER_USD + 0.5)
+def money_units(usd):
+    """An amount of money as the tallies keep it: whole units of 2**-20 dollars."""
+    return np.floor(usd * MONEY_UNITS_PER_USD + 0.5)
 
 
 GRIEVANCE_UNITS = float(2 ** 24)  # 2**24 times 2**29 people stays below 2**53
@@ -55,7 +58,7 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
     (``sim.mechanisms.indicators``), the home labour market's terms and the households' counts."""
     record = dict(zip(NAMES, tally.tolist(), strict=True))
     for name in MONEY:
-        record[name] /= CENTS_PER_USD
+        record[name] /= MONEY_UNITS_PER_USD
     record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
     record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
     record["grievance_total"] /= GRIEVANCE_UNITS

@@ -46,7 +46,7 @@ def test_the_naturalised_keep_remitting_at_a_declining_rate(world):
         before = w.tally[t.REMITTANCES_FORMAL_USD]
         naturalisation.diaspora_transfers(hh, w.v, w.keys, w.tally)
         sent.append(hh.remittances_usd.sum())
-        assert (w.tally[t.REMITTANCES_FORMAL_USD] - before) / t.CENTS_PER_USD == pytest.approx(sent[-1])
+        assert (w.tally[t.REMITTANCES_FORMAL_USD] - before) / t.MONEY_UNITS_PER_USD == pytest.approx(sent[-1])
     assert sent == pytest.approx([1800.0, 1800.0 * 0.9, 1800.0 * 0.81], rel=1e-6)
 
 

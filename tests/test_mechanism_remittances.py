@@ -46,9 +46,9 @@ def test_money_adds_up_and_is_sent_at_the_declared_rate(world, within):
     others = sent[w.n // 2:].sum()
     expected_informal = listed_senders * 100 * 0.95 + others * 100 * (1 - formal) * 0.95
     expected_formal = others * 100 * formal * 0.98
-    # Tallied in whole cents (sim.tally.cents).
-    assert w.tally[t.REMITTANCES_INFORMAL_USD] / t.CENTS_PER_USD == pytest.approx(expected_informal, rel=1e-5)
-    assert w.tally[t.REMITTANCES_FORMAL_USD] / t.CENTS_PER_USD == pytest.approx(expected_formal, rel=1e-5)
+    # Tallied in whole units of 2**-20 dollars (sim.tally.money_units).
+    assert w.tally[t.REMITTANCES_INFORMAL_USD] / t.MONEY_UNITS_PER_USD == pytest.approx(expected_informal, rel=1e-5)
+    assert w.tally[t.REMITTANCES_FORMAL_USD] / t.MONEY_UNITS_PER_USD == pytest.approx(expected_formal, rel=1e-5)
     received = w.households.remittances_usd
     assert received.sum(dtype=np.float64) == pytest.approx(expected_formal + expected_informal, rel=1e-5)
     assert np.array_equal(received > 0, sent)

@@ -9,11 +9,13 @@ SIGNATURE = "run.py bench"  # written into --json files, so that only such files
 
 def register(subparsers):
     parser = subparsers.add_parser(
-        "bench", help="measure speed and memory: a 1:1 run, fast vs reference engine, sweep throughput, scaling",
-        description="Measure the model's performance: one 1:1 baseline run of 120 months in a fresh "
-                    "process (seconds, agent-steps per second, peak memory); both engines at about 20,000 agents "
-                    "over 12 months; sweep throughput at 1:100 with 2 local workers and with Dask; run time from "
-                    "about 10,000 agents to full scale. The full measurement takes several minutes; close other "
+        "bench", help="measure speed and memory: the whole 1:1 run, cold start, engines, history throughput, scaling",
+        description="Measure the model's performance: the whole 1:1 baseline command of 120 months in a fresh "
+                    "process, three times (median, spread, peak memory, and its phases); the compile time of a "
+                    "first run on an empty cache; both engines at about 20,000 agents over 12 months; the "
+                    "2010-2019 history at the calibration's scale through local processes and a Dask LocalCluster "
+                    "(runs per second, and Dask's overhead as a paired ratio over three repeats); run time from "
+                    "about 10,000 agents to full scale. The full measurement takes about ten minutes; close other "
                     "work first, timings depend on it.")
     parser.add_argument("--quick", action="store_true",
                         help="tiny populations and few months: checks that every measurement runs (seconds)")

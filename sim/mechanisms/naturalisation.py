@@ -51,4 +51,4 @@ def diaspora_transfers(households, v, keys, tally):
                 households.remittances_usd[h] += amount / v.remit_send_prob
                 sent += amount / v.remit_send_prob
             households.naturalised_remit_usd[h] = amount * keep
-    tally[t.REMITTANCES_FORMAL_USD] += t.cents(sent)
+    tally[t.REMITTANCES_FORMAL_USD] += t.money_units(sent)
