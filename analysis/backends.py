@@ -153,8 +153,8 @@ class DaskBackend:
         self.cluster = None
         if address == "local":
             n = workers or available_cpus()
-            # One thread per worker process: a run holds the GIL for its whole length, so more threads would only
-            # contend for it; processes give true parallelism.
+            # One thread per worker process: a run's Python glue holds the GIL (its compiled passes do not, and
+            # in a worker process they use one thread), so processes give true parallelism.
             self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                     dashboard_address=None, silence_logs=logging.ERROR)
             self.client = distributed.Client(self.cluster)
