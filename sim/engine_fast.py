@@ -3,8 +3,9 @@
 Each mechanism keeps its rules and its per-person update in its own file; this engine strings the updates together
 in the documented monthly order (docs/ODD.md §3). Steps 2-4 touch only each migrant's own state and additive household
 totals, so doing them person by person in one pass gives the same result as doing them mechanism by mechanism in
-separate passes, with a fraction of the memory traffic. Passes walk compact lists of rows (people abroad, people
-at home) built at the end of the previous month, so they do not branch on every row of the population.
+separate passes, with a fraction of the memory traffic. Passes walk compact lists of rows (people abroad, departure
+candidates) built beforehand, so they do not branch on every row of the population. The large passes are shared
+between the processor's cores in parts that do not depend on the number of threads, so the result does not either.
 """
 
 import multiprocessing
@@ -45,9 +46,9 @@ PASS = {"cache": True, "_nrt": False}
 # and the counts are added afterwards: one thread or two give the same bytes. People abroad are split by household
 # (``household_part``), because their money goes to their households: all of a household's senders are walked by one
 # thread, in row order. Households are numbered in row order when the population is built, so each part is mostly
-# one stretch of rows and stays in the processor's cache. Passes over every row are split into blocks of
-# ``BLOCK_ROWS`` rows. The passes release the interpreter's lock (``nogil``), so plain Python threads run them side
-# by side.
+# one stretch of rows (the entrants of later years, who join households anywhere, are not). Passes over every row are
+# split into blocks of ``BLOCK_ROWS`` rows. The passes release the interpreter's lock (``nogil``), so plain Python
+# threads run them side by side.
 HOUSEHOLD_PARTS = 64
 BLOCK_ROWS = 65536
 SHARED = {**PASS, "nogil": True}
