@@ -1,7 +1,7 @@
 """Compile the fast engine's kernels into Numba's on-disk cache: ``python -m sim.precompile``.
 
-``make install`` runs it, so the first run after an install loads compiled code instead of compiling it (about half
-a minute on two cores; ``run.py bench`` measures it as ``cold_start``). A tiny model of a few months calls every
+``make install`` runs it, so the first run after an install loads compiled code instead of compiling it (about 15 s
+on two cores; ``run.py bench`` measures it as ``cold_start``). A tiny model of a few months calls every
 kernel a run calls, with the same argument types; the cache is keyed by the sources (``sim/__init__.py``), so it is
 valid until they change.
 """
