@@ -35,7 +35,7 @@ def test_one_thread_or_two_give_the_same_bytes():
         for count in (1, 2):
             engine_fast.set_threads(count)
             model = MigrationModel(scale=20, rng=7, spinup_months=2)
-            assert model.engine.agents > 2 * engine_fast.BLOCK_ROWS
+            assert model.engine.agents > max(2 * engine_fast.BLOCK_ROWS, engine_fast.THREADS_FROM_ROWS)
             model.run_for(3)
             digests.append(hashlib.sha256(model.results().to_csv(float_format="%.17g").encode()).hexdigest())
     finally:
