@@ -211,9 +211,11 @@ def in_parts(kernel, parts: int, workers: int, *args, sizes=None):
     if workers <= 1:
         kernel(*args, 0, parts)
         return
-    pool = _POOLS.get(workers)
+    # Keyed by process too: a forked child inherits the pool but not its threads.
+    key = (os.getpid(), workers)
+    pool = _POOLS.get(key)
     if pool is None:
-        pool = _POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tajmig-pass")
+        pool = _POOLS[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tajmig-pass")
     if sizes is None:
         bounds = [parts * k // workers for k in range(workers + 1)]
     else:
