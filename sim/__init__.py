@@ -22,9 +22,6 @@ def _numba_cache_dir() -> Path:
 
 
 os.environ.setdefault("NUMBA_CACHE_DIR", str(_numba_cache_dir()))
-# A parallel region receives tuples field by field, and Numba refuses tuples of more than 100 fields by default; the
-# parameters have more (sim.engine_fast).
-os.environ.setdefault("NUMBA_PARFOR_MAX_TUPLE_SIZE", "1000")
 
 from sim.model import MigrationModel  # noqa: E402
 from sim.parameters import PARAMETERS  # noqa: E402

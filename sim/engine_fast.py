@@ -171,10 +171,9 @@ def month_end(people, hh, total, scratch):
     for part in range(HOUSEHOLD_PARTS):
         placed = starts[part]
         for block in range(blocks):
-            staged_from = block * BLOCK_ROWS
-            for earlier in range(part):
-                staged_from += scratch.part_counts[block, earlier]
-            for k in range(staged_from, staged_from + scratch.part_counts[block, part]):
+            # ``month_end_rows`` left each part's place just past its stretch in the block's staged list.
+            staged_to = scratch.part_places[block, part]
+            for k in range(staged_to - scratch.part_counts[block, part], staged_to):
                 scratch.abroad_rows[placed] = scratch.staged[k]
                 placed += 1
         starts[part + 1] = placed
