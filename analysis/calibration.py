@@ -31,7 +31,7 @@ import datetime
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -155,23 +155,11 @@ NO_PRE_2014_DATA = {
 
 
 def fit_scenario(scenario: Scenario) -> Scenario:
-    """The scenario as the fit sees it: shocks that start after 2013 dropped, and every path cut after its last
-    point dated 2013 or earlier (then held), so that no month of the fit interpolates towards a later figure (the
-    2014 Rosstat wage, for one, would otherwise pull up the migrant wage of August-December 2013)."""
-    import dataclasses
-
-    from sim.calendar import parse_month
-
-    last = parse_month(FIT_END)
-    shocks = []
-    for shock in scenario.shocks:
-        if parse_month(shock.start) > last:
-            continue
-        if shock.mode == "path":
-            points = tuple(point for point in shock.points if parse_month(point[0]) <= last)
-            shock = dataclasses.replace(shock, points=points)
-        shocks.append(shock)
-    return dataclasses.replace(scenario, shocks=tuple(shocks))
+    """The scenario as the fit sees it: read as the data stood at the end of the fit (``Scenario.data_until``), so
+    no fitted month interpolates towards a later figure (the 2014 Rosstat wage, for one, would otherwise pull up the
+    migrant wage of August-December 2013). The hindcast reads the history the same way, so its fitted years are
+    the fit's."""
+    return replace(scenario, data_until=FIT_END)
 
 
 def fit_months(scenario: Scenario) -> int:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import ensemble, home_validation
-from analysis.calibration import DATA, LAST_TARGET_YEAR
+from analysis.calibration import DATA, LAST_TARGET_YEAR, fit_scenario
 from sim.scenario import Scenario
 
 VALIDATION_YEARS = list(range(2014, 2020))
@@ -163,9 +163,12 @@ def rouble_wages() -> pd.Series:
 
 
 def country_scenario(history: Scenario, name: str) -> Scenario:
-    """The historical scenario with another country's profile: the same drivers and levers, other facts."""
-    return history if history.country == name else dataclasses.replace(history, country=name,
-                                                                       name=f"{history.name}_{name}")
+    """The historical scenario for ``name``. The fitted country's reads the data as the fit did up to its end
+    (``analysis.calibration.fit_scenario``), so its fitted years are the fit's; another country's profile gets the same
+    drivers and levers, read whole (nothing of it was fitted)."""
+    if history.country == name:
+        return fit_scenario(history)
+    return dataclasses.replace(history, country=name, name=f"{history.name}_{name}")
 
 
 def hindcast(scenario: Scenario, *, draws: list[dict], scale: float, seed: int, backend=None,

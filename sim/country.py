@@ -5,6 +5,7 @@ household size, the regional split and the destination split, each with its sour
 defaults in a ``[parameters]`` table (for example no patent fee for citizens of Eurasian Economic Union members).
 """
 
+import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -51,11 +52,23 @@ class CountryProfile:
     region_relative_wage: np.ndarray
     parameter_overrides: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # Read the series as the data stood at the end of this year (``known_by``); None reads every point.
+    data_until_year: int | None = None
+
+    def known_by(self, year: int | None) -> "CountryProfile":
+        """The profile as the data stood at the end of ``year``: dates before the next year are read from the
+        points dated ``year`` or earlier only, later dates from every point. A series with no point by then is
+        read whole (it could not have been known; docs/validation.md lists such inputs)."""
+        return dataclasses.replace(self, data_until_year=year)
 
     def at(self, series: str, year: float) -> float:
         """Linear interpolation between annual points placed at mid-year; beyond the ends, the growth rate of the
         last (or first) two points continues."""
         years, values = self.series[series]
+        if self.data_until_year is not None and year < self.data_until_year + 1:
+            known = years <= self.data_until_year
+            if known.any():
+                years, values = years[known], values[known]
         t = year - 0.5
         if t <= years[0]:
             rate = (values[1] / values[0]) ** (1 / (years[1] - years[0])) if len(years) > 1 else 1.0

@@ -34,7 +34,7 @@ class MigrationModel(mesa.Model):
     def __init__(self, scale: float = 100.0, start: str = "2025-01", *, engine: str = "fast",
                  country_profile: str = "tajikistan", params: dict | None = None, shocks=(),
                  calibrated: bool = True, spinup_months: int = 24, capacity_months: int = 120, rng=None,
-                 **overrides):
+                 data_until: str | None = None, **overrides):
         super().__init__(rng=rng)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
             raise ValueError(f"scale: must be a positive number of persons per agent, got {scale!r}")
@@ -45,7 +45,11 @@ class MigrationModel(mesa.Model):
             raise ValueError(f"spinup_months: must be a whole number >= 0, got {spinup_months!r}")
         self.scale = float(scale)
         self.engine_name = engine
-        self.profile = country.load(country_profile)
+        # ``data_until`` ("YYYY-MM"): up to that month, the levers and the profile's series are read as the data
+        # stood then (sim.timeline.known_by, CountryProfile.known_by); a fit ending then sees no later figure.
+        self.data_until = parse_month(data_until) if data_until is not None else None
+        self.profile = country.load(country_profile).known_by(
+            None if self.data_until is None else self.data_until // 12)
         chosen = dict(self.profile.parameter_overrides)
         if calibrated:
             chosen.update(country.calibrated_parameters(self.profile.name))
@@ -56,7 +60,7 @@ class MigrationModel(mesa.Model):
         self.first_month = self.start_month - spinup_months
         self.shocks = tuple(s if isinstance(s, Shock) else Shock(**s) for s in shocks)
         # The spin-up months follow the timeline for their own dates: a shock from the start date is not yet active.
-        self.timeline = Timeline(self.values, self.shocks, first_month=self.first_month)
+        self.timeline = Timeline(self.values, self.shocks, first_month=self.first_month, data_until=self.data_until)
         self.russian_trend = russian_prices.Trend(self.timeline, self.start_month)
         self.master_key = master_key(self.rng)
         self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))

@@ -85,6 +85,8 @@ class Scenario:
     sources: tuple = field(default=(), repr=False, compare=False)
     # (file, index) where each shock is written, so errors found later name the right file and key
     shock_origins: tuple = field(default=(), repr=False, compare=False)
+    # "YYYY-MM": read the data as it stood then, up to then (sim.timeline.known_by); set by the fit and the hindcast
+    data_until: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -106,7 +108,8 @@ class Scenario:
 
         return MigrationModel(scale=scale, start=self.start, engine=engine, country_profile=self.country,
                               params={**self.parameters, **overrides}, shocks=self.shocks, rng=rng,
-                              capacity_months=months or self.months, calibrated=calibrated)
+                              capacity_months=months or self.months, calibrated=calibrated,
+                              data_until=self.data_until)
 
 
 def _type_name(value) -> str:

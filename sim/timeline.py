@@ -11,6 +11,11 @@ Modes (``docs/scenario-format.md`` has examples):
            (``end`` required), the shape of a crackdown that decays.
 ``path``   the lever follows ``points`` (``[["YYYY-MM", value], ...]``), linearly interpolated between points and
            held flat before the first and after the last; ``start``/``end`` default to the first and last points.
+
+A timeline may be read as the data stood at a month (``data_until``, docs/ODD.md §6): up to that month every
+lever follows only the shocks that had started by then, with every path cut after its last point dated by then
+and held; later months follow every shock. A fit that ends at that month and a run continued past it then see the
+same inputs in the fitted months, and no fitted month interpolates towards a later figure.
 """
 
 from dataclasses import dataclass
@@ -104,24 +109,53 @@ def path_shock(lever: str, points, note: str = "") -> Shock:
     return Shock(lever=lever, mode="path", start=points[0][0], end=points[-1][0], points=points, note=note)
 
 
-class Timeline:
-    """Monthly values of every lever from ``first_month`` on, given base values and shocks."""
+def known_by(shocks, last_month: int) -> tuple[Shock, ...]:
+    """The shocks as they stood in ``last_month``: those starting later are dropped, and every path is cut after
+    its last point dated ``last_month`` or earlier (then held to its end)."""
+    known = []
+    for shock in shocks:
+        if parse_month(shock.start) > last_month:
+            continue
+        if shock.mode == "path":
+            points = tuple(point for point in shock.points if parse_month(point[0]) <= last_month)
+            if not points:
+                continue
+            shock = Shock(lever=shock.lever, mode=shock.mode, start=shock.start, end=shock.end, points=points,
+                          note=shock.note)
+        known.append(shock)
+    return tuple(known)
 
-    def __init__(self, base: dict[str, float], shocks=(), first_month: int = 0):
+
+class Timeline:
+    """Monthly values of every lever from ``first_month`` on, given base values and shocks; up to the absolute
+    month ``data_until`` (if given) from the shocks as they stood then (``known_by``)."""
+
+    def __init__(self, base: dict[str, float], shocks=(), first_month: int = 0, data_until: int | None = None):
         self.base = {lever: float(base[lever]) for lever in parameters.LEVERS}
         self.shocks = tuple(shocks)
         self.first_month = first_month
+        self.data_until = data_until
         self._paths: dict[str, np.ndarray] = {}
         self._length = 0
 
-    def _extend(self, length: int):
-        length = max(length, self._length * 2, 120)
+    def _lever_paths(self, shocks, length: int) -> dict[str, np.ndarray]:
+        paths = {}
         for lever in parameters.LEVERS:
             path = np.full(length, self.base[lever])
-            for shock in self.shocks:
+            for shock in shocks:
                 if shock.lever == lever:
                     path = shock.apply(path, self.first_month)
-            self._paths[lever] = path
+            paths[lever] = path
+        return paths
+
+    def _extend(self, length: int):
+        length = max(length, self._length * 2, 120)
+        self._paths = self._lever_paths(self.shocks, length)
+        if self.data_until is not None:
+            known = self._lever_paths(known_by(self.shocks, self.data_until), length)
+            cut = min(max(self.data_until + 1 - self.first_month, 0), length)
+            for lever, path in self._paths.items():
+                path[:cut] = known[lever][:cut]
         self._length = length
 
     def path(self, lever: str, months: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 repeating a generation, the committed posterior is fresh and loaded, and validate scores every declared observation
 with its baselines, coverage and decomposition."""
 
+import dataclasses
 import json
 import signal
 import subprocess
@@ -15,25 +16,53 @@ import pytest
 
 from analysis import calibration, posterior, validation
 from sim import scenario
-from sim.calendar import parse_month
+from sim.calendar import format_month, fractional_year, parse_month
+from sim.country import load as load_profile
+from sim.timeline import Timeline
 
 HISTORY = "scenarios/history_2010_2024.toml"
 TINY = ["--population", "6", "--generations", "3", "--scale", "4000", "--replicates", "1", "--workers", "1"]
+
+
+def _later_data_doubled(history):
+    """The history with every path point dated after 2013 and every profile point after 2013 doubled."""
+    last = parse_month("2013-12")
+    shocks = tuple(dataclasses.replace(s, points=tuple((d, v * 2 if parse_month(d) > last else v)
+                                                       for d, v in s.points)) if s.mode == "path" else s
+                   for s in history.shocks)
+    profile = load_profile(history.country)
+    series = {key: (years, np.where(years > 2013, values * 2, values))
+              for key, (years, values) in profile.series.items()}
+    return shocks, dataclasses.replace(profile, series=series)
 
 
 def test_no_calibration_target_or_fit_input_is_dated_after_2013():
     assert max(m.year for m in calibration.declared_moments()) <= 2013
     history = scenario.load(HISTORY)
     fitted = calibration.fit_scenario(history)
-    last = parse_month("2013-12")
-    assert fitted.shocks, "the fit keeps the pre-2014 drivers"
-    for shock in fitted.shocks:
-        assert parse_month(shock.start) <= last, shock.lever
-        assert all(parse_month(date) <= last for date, _ in shock.points), shock.lever
-    # The untruncated scenario does reach later data, so the cut is doing something.
-    assert any(parse_month(date) > last for shock in history.shocks for date, _ in shock.points)
+    model = fitted.model(scale=4000, rng=1, months=48)
+    first, last = model.first_month, parse_month("2013-12")
+    shocks, profile = _later_data_doubled(history)
+    timeline = Timeline(model.values, shocks, first_month=first, data_until=last)
+    raw = Timeline(model.values, shocks, first_month=first)
+    months = range(first, last + 1)
+    levers = [lever for lever in model.values if lever in timeline.base]
+    # Every lever and every profile series in the fitted months is the same whatever the later data say ...
+    for month in months:
+        assert timeline.values_at(month) == model.timeline.values_at(month), format_month(month)
+    years = [fractional_year(month) for month in months]
+    for key in profile.series:
+        assert [profile.known_by(2013).at(key, y) for y in years] == [model.profile.at(key, y) for y in years], key
+    # ... while the history read whole does move with them in some fitted month, so the cut is doing something.
+    assert any(raw.values_at(m)[lever] != timeline.values_at(m)[lever] for m in months for lever in levers)
+    assert any(profile.at(key, y) != model.profile.at(key, y) for key in profile.series for y in years)
+    # After the fit's end, the hindcast reads every figure.
+    assert model.timeline.values_at(last + 13) == Timeline(model.values, history.shocks,
+                                                            first_month=first).values_at(last + 13)
     frame = calibration.Simulator(history, 4000, 1, 1).frames(calibration.registry_defaults())[0]
     assert frame["date"].iloc[-1] == "2013-12"
+    # The hindcast of the fitted country is read the same way.
+    assert validation.country_scenario(history, history.country).data_until == calibration.FIT_END
 
 
 def test_moment_distance_is_zero_inside_the_band_and_grows_outside():
