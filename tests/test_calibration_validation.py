@@ -65,6 +65,33 @@ def test_no_calibration_target_or_fit_input_is_dated_after_2013():
     assert validation.country_scenario(history, history.country).data_until == calibration.FIT_END
 
 
+def test_the_staleness_hash_covers_what_the_fit_reads_and_nothing_dated_later(monkeypatch):
+    history = scenario.load(HISTORY)
+    reference, reference_entries = calibration.inputs_record(history)
+    shocks, later_doubled = _later_data_doubled(history)
+    monkeypatch.setattr(calibration.country, "load", lambda name: later_doubled)
+    assert calibration.inputs_record(dataclasses.replace(history, shocks=shocks))[0] == reference
+    # A figure the fit reads changes the hash, and the entry that names its file: the 2013 home wage ...
+    years, values = later_doubled.series["home_wage_local"]
+    wage_2013 = np.where(years == 2013, values * 2, values)
+    edited_profile = dataclasses.replace(later_doubled, series={**later_doubled.series,
+                                                                "home_wage_local": (years, wage_2013)})
+    monkeypatch.setattr(calibration.country, "load", lambda name: edited_profile)
+    changed, entries = calibration.inputs_record(history)
+    assert changed != reference
+    assert [e["sha256"] != r["sha256"] for e, r in zip(entries, reference_entries, strict=True)] == [False, True,
+                                                                                                     False]
+    # ... or a rouble month of 2012.
+    monkeypatch.setattr(calibration.country, "load", lambda name: later_doubled)
+    rouble = next(s for s in history.shocks if s.lever == "rub_per_usd")
+    moved = dataclasses.replace(rouble, points=tuple((d, v * 1.01 if d == "2012-06" else v) for d, v in rouble.points))
+    edited = dataclasses.replace(history, shocks=tuple(moved if s is rouble else s for s in history.shocks))
+    changed, entries = calibration.inputs_record(edited)
+    assert changed != reference
+    assert [e["sha256"] != r["sha256"] for e, r in zip(entries, reference_entries, strict=True)] == [True, False,
+                                                                                                     False]
+
+
 def test_moment_distance_is_zero_inside_the_band_and_grows_outside():
     moment = calibration.Moment("x", "departures", "sum", 2011, 10.0, 9.0, 11.0, "test")
     assert moment.distance(10.5) == 0.0
