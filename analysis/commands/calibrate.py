@@ -24,8 +24,8 @@ def register(subparsers):
         "calibrate", help="Bayesian calibration (ABC-SMC) of the behavioural parameters on pre-2014 data",
         description="ABC-SMC (pyabc) under common random numbers: runs the historical scenario from its start to "
                     "2013-12 at reduced scale for each proposed parameter set and keeps those whose remittances "
-                    "(World Bank 2010-2013, CBR 2013), 2011 migrant stock, departures and returns and 2013 "
-                    "unemployment fall within the data's bands. Prints a cost estimate first; every finished "
+                    "(World Bank 2010-2013, CBR 2013), 2011 migrant stock, departures and returns, 2013 "
+                    "unemployment and 2010-2013 poverty fall within the data's bands. Prints a cost estimate first; every finished "
                     "generation is kept in OUT/calibration.db, so a killed run resumes where it stopped when the "
                     "same command is run again. Writes the posterior sample "
                     "scenarios/calibrated/tajikistan_posterior.csv (with .json provenance and a .png of prior "
