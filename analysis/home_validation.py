@@ -6,6 +6,10 @@ Data come from ``analysis/data/tajikistan_home_economy.csv`` (one source per row
 The definitions are matched: unemployment is the ILO rate among people at home (migrants abroad excluded, as in the
 2009 LFS), poverty is the share of *people* in households below the line (the national rate is a population share),
 and a household "receives" if a transfer arrived in the month (the 2016 survey asked about the month, not the year).
+
+The somoni's rate to the dollar is compared too: from 2014 the history run computes it (docs/ODD.md §7.10, the rule's
+numbers estimated from 2008-2013), so the NBT annual averages for 2014-2019 are an out-of-sample check of the model's
+annual mean of ``home_currency_per_usd``; the error is in percent of the data.
 """
 
 from pathlib import Path
@@ -21,7 +25,11 @@ MODEL_OUTPUT = {"unemployment_ilo": "unemployment_rate", "poverty_rate_national"
                 "households_receiving_month": "households_receiving_share"}
 ANNUAL_OUTPUTS = tuple(MODEL_OUTPUT.values()) + ("youth_unemployment_rate", "returnee_unemployment_rate",
                                                   "household_poverty_rate", "home_employed", "home_employed_wage",
-                                                  "home_employed_plot")
+                                                  "home_employed_plot", "home_currency_per_usd")
+# The somoni: model output, the years compared (out of sample: before 2014 the history sets it from these data) and
+# what a year allows, in percent of the data (assumed: the data are about +-2 %, a crawl rule cannot time the steps).
+SOMONI = {"series": "somoni_per_usd", "output": "home_currency_per_usd", "years": range(2014, 2020),
+          "tolerance_pct": 10.0}
 
 
 def data() -> pd.DataFrame:
@@ -59,6 +67,7 @@ def compare(runs: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
                          "definition": point.definition, "source": point.source})
     table = pd.DataFrame(rows)
     out_of_sample = table[~table["in_sample"]] if not table.empty else table
+    somoni = somoni_rows(runs, observed)
     fields = {
         "data_file": "analysis/data/tajikistan_home_economy.csv",
         "years": table.to_dict(orient="records"),
@@ -71,8 +80,34 @@ def compare(runs: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
             "data": None,
             "note": "no 2013-2016 employment change by sector was available to us (the 2016 LFS tables were not "
                     "found); the model's change is reported, not compared"},
+        "somoni": somoni,
     }
+    if somoni:
+        fields["out_of_sample_within"][SOMONI["series"]] = all(row["verdict"] == "within" for row in somoni)
+        table = pd.concat([table, pd.DataFrame(somoni)], ignore_index=True)
     return fields, table
+
+
+def somoni_rows(runs: pd.DataFrame, observed: pd.DataFrame) -> list[dict]:
+    """The model's annual mean somoni per dollar against the NBT annual average, 2014-2019 (none if the runs do not
+    have the output)."""
+    if SOMONI["output"] not in runs.columns:
+        return []
+    rows = []
+    for point in observed[observed["series"] == SOMONI["series"]].itertuples():
+        year = int(point.year)
+        model = runs.loc[runs["year"] == year, SOMONI["output"]]
+        if year not in SOMONI["years"] or model.empty:
+            continue
+        median = float(model.median())
+        error_pct = 100 * (median / point.value - 1)
+        rows.append({"series": SOMONI["series"], "year": year, "data": float(point.value),
+                     "data_low": _number(point.low), "data_high": _number(point.high), "model_median": median,
+                     "model_p05": float(model.quantile(0.05)), "model_p95": float(model.quantile(0.95)),
+                     "error_pct": error_pct, "tolerance_pct": SOMONI["tolerance_pct"], "in_sample": False,
+                     "verdict": "within" if abs(error_pct) <= SOMONI["tolerance_pct"] else "MISSED",
+                     "definition": point.definition, "source": point.source})
+    return rows
 
 
 def _number(value):
@@ -94,6 +129,13 @@ def verdict_lines(fields: dict) -> list[str]:
         lines.append(f"{row['series']:28} {row['year']:>4} {100 * row['model_median']:6.1f}% "
                      f"[{100 * row['model_p05']:5.1f}, {100 * row['model_p95']:5.1f}]% {100 * row['data']:6.1f}% "
                      f"{row['error_pp']:+7.1f}pp  {row['verdict']}")
+    if fields.get("somoni"):
+        lines += ["", "the somoni, TJS per USD (annual means; the model's from the home-currency rule, out of sample)",
+                  f"{'series':28} {'year':>4} {'model':>7} {'[p05, p95]':>16} {'data':>7} {'error':>8}  verdict"]
+        for row in fields["somoni"]:
+            lines.append(f"{row['series']:28} {row['year']:>4} {row['model_median']:7.2f} "
+                         f"[{row['model_p05']:6.2f}, {row['model_p95']:6.2f}] {row['data']:7.2f} "
+                         f"{row['error_pct']:+7.1f}%  {row['verdict']}")
     change, sectors = fields["employment_change_2013_2016"], fields["employment_change_2013_2016_by_sector"]
     if change is not None:
         lines.append(f"{'home employment 2013-2016':28} {100 * change:+6.1f}% (model): wage jobs "

@@ -1,19 +1,29 @@
 """What everybody can observe at the start of a month: this month's levers and last month's aggregates, turned into
 the shared terms that the mechanisms read (expected earnings, deportation risk, destination utilities, seasonal
-hazards, domestic job capacity from the home economy in local currency, the poverty line). Both engines call this,
-so the two differ only in how they walk the agents.
+hazards, domestic job capacity from the home economy in local currency, the poverty line, the home currency's rate
+to the dollar). Both engines call this, so the two differ only in how they walk the agents.
 """
 
-from collections import namedtuple
+from collections import deque, namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.calendar import fractional_year, seasonal_factor
-from sim.mechanisms import departures, earnings, enforcement, home_economy, home_labour_market, legal_status, returns
+from sim.mechanisms import (
+    departures,
+    earnings,
+    enforcement,
+    home_currency,
+    home_economy,
+    home_labour_market,
+    legal_status,
+    returns,
+)
 
 Conditions = namedtuple("Conditions", "destination_terms expected_abroad risk_pct utilities open_share departure "
-                                      "returns fee_to_wage demand capacity region_wage_usd poverty_line_usd")
+                                      "returns fee_to_wage demand capacity region_wage_usd poverty_line_usd "
+                                      "home_currency_per_usd")
 
 
 @dataclass
@@ -31,8 +41,14 @@ class Memory:
     output_reference: float = 0.0  # real output in the first month
     labour_force: float = 0.0
     unemployment_rate: float = 0.0
+    # The last 24 months of remittances (USD per agent-scale month, oldest first) and the home currency's
+    # accumulated log deviation from its lever (sim.mechanisms.home_currency).
+    remittance_months: deque = field(default_factory=lambda: deque(maxlen=home_currency.HISTORY_MONTHS))
+    currency_deviation: float = 0.0
 
-    def update(self, raw: dict, v):
+    def update(self, raw: dict, v, spinup: bool = False):
+        """Carry this month's aggregates to the next. The home currency's rule advances only from the start date
+        (``spinup`` false), so the rate in the start month is the lever's."""
         abroad_russia = raw["abroad_russia"]
         self.stock = np.array([0.0, abroad_russia, raw["abroad_kazakhstan"], raw["abroad_other"]])
         # Only Russia has irregular status; Kazakhstan and the other destinations admit people documented.
@@ -48,6 +64,11 @@ class Memory:
             self.remittance_average = max(remittances, 1e-9)
         else:
             self.remittance_average += (remittances - self.remittance_average) / v.remittance_demand_lag
+        self.remittance_months.append(remittances)
+        if not spinup:
+            self.currency_deviation = home_currency.advance(self.currency_deviation, self.remittance_months,
+                                                            v.home_currency_depreciation,
+                                                            v.home_currency_remittance_response)
 
 
 def initial_memory(people, profile, values: dict, month: int, n: int, scale: float) -> Memory:
@@ -77,8 +98,9 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
     with remittance-financed demand: nothing steers it toward a target. During the ``spinup`` the remittance
     reference follows remittances (no spending shock before the start date), and it is fixed at the start."""
     year = fractional_year(month)
+    local_per_usd = home_currency.rate(v.home_currency_per_usd, memory.currency_deviation)
     # The home wage follows the country's wage series; regions keep their relative levels.
-    region_wage_usd = profile.home_wage_usd(year, v.home_currency_per_usd) * profile.region_relative_wage
+    region_wage_usd = profile.home_wage_usd(year, local_per_usd) * profile.region_relative_wage
     terms = earnings.destination_terms(v)
     expected = earnings.expected_net_usd(v, terms, memory.irregular_share_russia)
     risk_pct = enforcement.deportation_risk_pct(v, memory.irregular_share_russia,
@@ -92,7 +114,7 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
         v, utilities, open_share, legal_status.documented_on_arrival_prob(fee_to_wage, v.fee_regularise_coef))
     return_terms = returns.monthly_terms(
         v, v.return_base_prob * seasonal_factor(month, v.return_peak_month, v.return_season_amplitude))
-    real_remittances = home_economy.real_remittances(memory.remittance_average, v.home_currency_per_usd,
+    real_remittances = home_economy.real_remittances(memory.remittance_average, local_per_usd,
                                                      profile.price_level(year))
     if spinup or memory.remittance_reference == 0.0:
         memory.remittance_reference = real_remittances
@@ -102,6 +124,6 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
                                        real_remittances / memory.remittance_reference if memory.remittance_reference
                                        else 1.0, memory.remittance_output_share, v.remittance_multiplier)
     capacity = home_economy.job_capacity(memory.base_jobs, demand, v.jobs_gdp_elasticity)
-    poverty_line_usd = profile.poverty_line_usd(year, v.home_currency_per_usd)
+    poverty_line_usd = profile.poverty_line_usd(year, local_per_usd)
     return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, demand,
-                      capacity, region_wage_usd, poverty_line_usd)
+                      capacity, region_wage_usd, poverty_line_usd, local_per_usd)

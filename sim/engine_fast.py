@@ -339,6 +339,6 @@ class FastEngine:
                                                               hh.region.shape[0])
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
-        self.memory.update(raw, v)
+        self.memory.update(raw, v, spinup=month < model.start_month)
         self.months_done += 1
         return raw

@@ -93,6 +93,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("departures_other", "persons/month", "Departures to other destinations"),
     Output("expulsions_kazakhstan", "persons/month", "Expulsions from Kazakhstan"),
     Output("bans_lifted", "persons/month", "Russian entry bans lifted early by an amnesty"),
+    Output("home_currency_per_usd", "local currency per USD",
+           "The home currency's rate to the dollar this month: the lever home_currency_per_usd, moved by the "
+           "home-currency rule where it is switched on (docs/ODD.md §7.10)"),
 )
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 # The exposure components and the count of young men exposed to any of them, in the order of OUTPUTS.
@@ -171,4 +174,5 @@ def assemble(raw: dict, scale: float, gdp_usd_bn: float) -> dict:
         "departures_other": raw["departures_other"] * s,
         "expulsions_kazakhstan": raw["expulsions_kazakhstan"] * s,
         "bans_lifted": raw["bans_lifted"] * s,
+        "home_currency_per_usd": raw["home_currency_per_usd"],
     }

@@ -99,6 +99,22 @@ PARAMETERS: tuple[Parameter, ...] = (
                    "home purchasing power and the local wage and poverty line into dollars",
        source="National Bank of Tajikistan official rate, 2024-2025 average about 10.9 TJS/USD "
               "(analysis/data/tajikistan_home_economy.csv); read only for profiles with local-currency series"),
+    _p("home_currency_depreciation", default=0.0, unit="log change/year", low=0.0, high=0.08, group="lever",
+       lever=True, minimum=-0.5, maximum=5.0,
+       description="Trend depreciation of the home currency's rate from the start date, on top of "
+                   "home_currency_per_usd (docs/ODD.md §7.10; 0: the rate is the lever's)",
+       source="0 by default (the rate follows the lever). The history from 2014 uses the 2009-2013 trend of the NBT "
+              "annual average TJS/USD, ln(4.76/4.14)/4 = 0.0349 a year (years of rising remittances; "
+              "analysis/data/tajikistan_home_economy.csv)"),
+    _p("home_currency_remittance_response", default=0.0, unit="elasticity", low=0.0, high=0.8, group="lever",
+       lever=True, minimum=0.0, maximum=10.0,
+       description="Extra log depreciation of the home currency per unit log fall of the model's 12-month "
+                   "remittances against the 12 months before; never reversed when they recover (docs/ODD.md §7.10)",
+       source="0 by default. The history from 2014 uses the 2009 episode: (ln(4.14/3.43) - 0.0349) / "
+              "-ln(1.75/2.54) = (0.1881 - 0.0349) / 0.3725 = 0.411 (NBT TJS/USD, analysis/data/"
+              f"tajikistan_home_economy.csv; World Bank remittances, {ANNUAL}); one episode only, 0.2-0.8 for "
+              "sensitivity around the estimate (the registry range starts at 0, the default: the rule off); the "
+              "ratchet is assumed"),
     _p("migrant_wage_rub", default=75000, unit="RUB/month", low=50000, high=110000, group="lever", lever=True,
        maximum=1_000_000,
        description="Gross monthly wage of a medium-skill documented migrant in Russia",

@@ -298,7 +298,7 @@ class ReferenceEngine:
                                                  self.params_ref, month, h, h + 1)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
-        self.memory.update(raw, v)
+        self.memory.update(raw, v, spinup=month < model.start_month)
         self.months_done += 1
         return raw
 

@@ -67,5 +67,6 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
                   home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,
                   households=households, households_receiving=receiving, households_poor=poor,
                   people_poor=people_poor, people_in_households=people,
-                  home_demand=conditions.demand, poverty_line_usd=conditions.poverty_line_usd)
+                  home_demand=conditions.demand, poverty_line_usd=conditions.poverty_line_usd,
+                  home_currency_per_usd=conditions.home_currency_per_usd)
     return record

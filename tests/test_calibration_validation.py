@@ -280,7 +280,8 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
                           "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
                           "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
                           "home_employed": 1e6 * (1 + (y == 2016) * 0.1), "home_employed_wage": 6e5,
-                          "home_employed_plot": 4e5 * (1 + (y == 2016) * 0.25)}
+                          "home_employed_plot": 4e5 * (1 + (y == 2016) * 0.25),
+                          "home_currency_per_usd": 4.76 * 1.04 ** (y - 2013)}
                          for r in range(2) for y in range(2010, 2025)])
     fields, table = home_validation.compare(runs)
     rows = {(row["series"], row["year"]): row for row in fields["years"]}
@@ -295,3 +296,11 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     assert ("unemployment_registered", 2016) not in rows  # the registered rate is another definition
     lines = home_validation.verdict_lines(fields)
     assert any("poverty_rate_national" in line and "2024" in line and "MISSED" in line for line in lines)
+    # The somoni, 2014-2019 only: 4.76 x 1.04 = 4.950 against 4.94 in 2014; 4.76 x 1.04^3 = 5.354 against 7.84.
+    somoni = {row["year"]: row for row in fields["somoni"]}
+    assert sorted(somoni) == list(range(2014, 2020))
+    assert somoni[2014]["error_pct"] == pytest.approx(100 * (4.76 * 1.04 / 4.94 - 1))
+    assert somoni[2014]["verdict"] == "within" and somoni[2016]["verdict"] == "MISSED"
+    assert fields["out_of_sample_within"]["somoni_per_usd"] is False
+    assert set(table["series"]) >= {"somoni_per_usd", "unemployment_ilo"}
+    assert any("somoni_per_usd" in line and "2016" in line and "MISSED" in line for line in lines)

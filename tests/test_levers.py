@@ -46,6 +46,9 @@ DIRECTIONS = [
     # A weaker somoni buys more with each dollar sent, and makes the somoni wage fewer dollars.
     ("home_currency_per_usd", 8.0, 16.0, horizon, "household_poverty_rate", -1),
     ("home_currency_per_usd", 8.0, 16.0, total, "departures", +1),
+    # The home-currency rule (docs/ODD.md §7.10): a trend, and a response to falling remittances (EXTRA).
+    ("home_currency_depreciation", 0.0, 0.5, horizon, "home_currency_per_usd", +1),
+    ("home_currency_remittance_response", 0.2, 0.8, horizon, "home_currency_per_usd", +1),
     ("migrant_wage_rub", 55000, 100000, total, "remittances_usd", +1),
     ("russia_price_level", 0.8, 1.2, total, "remittances_usd", -1),
     ("russia_inflation", 0.0, 0.3, total, "remittances_usd", +1),
@@ -65,6 +68,10 @@ DIRECTIONS = [
     ("ban_amnesty_share", 0.0, 0.5, horizon, "banned_stock", -1),
 ]
 
+# Levers that act only in some conditions, with what the run needs: the response needs 24 months of remittances
+# (a full spin-up) and a fall of dollar remittances (a falling rouble).
+EXTRA = {"home_currency_remittance_response": {"spinup_months": 24, "rouble_depreciation": 3.0}}
+
 
 def test_every_lever_has_a_documented_direction():
     assert {row[0] for row in DIRECTIONS} == set(parameters.LEVERS)
@@ -74,7 +81,7 @@ def test_every_lever_has_a_documented_direction():
                          ids=[f"{row[0]}-{row[4] or row[3].__name__}" for row in DIRECTIONS])
 def test_lever_direction(lever, low, high, statistic, metric, sign):
     def run(value):
-        model = MigrationModel(scale=400, rng=11, spinup_months=3, **{lever: value})
+        model = MigrationModel(scale=400, rng=11, **{"spinup_months": 3, **EXTRA.get(lever, {}), lever: value})
         model.run_for(MONTHS)
         return statistic(model.results(), metric)
 
