@@ -186,12 +186,12 @@ CASES = {
                             "'_', '-' or '.' (it names the results directory), got 'two\\nlines'"),
     "a start in 1900": (["run", "../inputs/start_1900.toml"],
                         "../inputs/start_1900.toml: scenario.start: 1900-01 is outside the tajikistan data "
-                        "(2008-2025); the model would extrapolate every series from there, so a scenario starts "
-                        "between 2008-01 and 2035-12"),
+                        "(2000-2025); the model would extrapolate every series from there, so a scenario starts "
+                        "between 2000-01 and 2035-12"),
     "a start in 2150": (["run", "../inputs/start_2150.toml"],
                         "../inputs/start_2150.toml: scenario.start: 2150-01 is outside the tajikistan data "
-                        "(2008-2025); the model would extrapolate every series from there, so a scenario starts "
-                        "between 2008-01 and 2035-12"),
+                        "(2000-2025); the model would extrapolate every series from there, so a scenario starts "
+                        "between 2000-01 and 2035-12"),
     "compare across countries": (["compare", "../inputs/tajik.toml", "../inputs/kyrgyz.toml", "--out", "out"],
                                  "../inputs/kyrgyz.toml: scenario.country: kyrgyzstan differs from the base "
                                  "scenario's country tajikistan; compared scenarios must be of the same country"),
