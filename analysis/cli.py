@@ -53,6 +53,11 @@ non_negative_int = number_type(int, "a whole number", lambda v: v >= 0, "must be
 positive_float = number_type(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
 
 
+def at_least(minimum: int):
+    """An argparse type for a whole number of at least ``minimum``."""
+    return number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
+
+
 def dask_address(text: str) -> str:
     from analysis.backends import BackendError, check_address
 

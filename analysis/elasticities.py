@@ -75,9 +75,6 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
                        per_migrant=("per_migrant", "mean")).reset_index()
 
 
-def _at_least(minimum: int):
-    return cli.number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
-
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
@@ -85,9 +82,9 @@ def main(argv=None) -> int:
         description="Elasticities of USD remittances to a permanent 10 %% rise of the rouble wage and of the rouble's "
                     "price of a dollar, from paired baseline runs (common random numbers).")
     parser.add_argument("--scale", type=cli.positive_float, default=100.0, help="persons per agent (default 100)")
-    parser.add_argument("--seeds", type=_at_least(2), default=4,
+    parser.add_argument("--seeds", type=cli.at_least(2), default=4,
                         help="paired seeds (default 4; at least 2 for a spread)")
-    parser.add_argument("--months", type=_at_least(max(HORIZONS)), default=max(HORIZONS),
+    parser.add_argument("--months", type=cli.at_least(max(HORIZONS)), default=max(HORIZONS),
                         help=f"months to run (default and minimum {max(HORIZONS)}, the last horizon)")
     parser.add_argument("--seed", type=cli.non_negative_int, default=2025, help="first seed (default 2025)")
     args = parser.parse_args(argv)

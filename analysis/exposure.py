@@ -181,26 +181,23 @@ def _scales(text: str) -> list[float]:
     return [cli.positive_float(part) for part in text.split(",")]
 
 
-def _at_least(minimum: int):
-    return cli.number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
-
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.exposure", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     measure = sub.add_parser("precision", help="the 90%% band of each component by scale")
     measure.add_argument("--scales", default="5,10,20,40,80", type=_scales, help="persons per agent, comma-separated")
-    measure.add_argument("--replicates", type=_at_least(2), default=12)
-    measure.add_argument("--months", type=_at_least(1), default=24)
+    measure.add_argument("--replicates", type=cli.at_least(2), default=12)
+    measure.add_argument("--months", type=cli.at_least(1), default=24)
     steady = sub.add_parser("stability", help="ten-year drift and seasonal range of each component, in bands")
     steady.add_argument("--scale", type=cli.positive_float, default=10.0, help="persons per agent")
-    steady.add_argument("--replicates", type=_at_least(2), default=8)
-    steady.add_argument("--months", type=_at_least(24), default=120)
+    steady.add_argument("--replicates", type=cli.at_least(2), default=8)
+    steady.add_argument("--months", type=cli.at_least(24), default=120)
     draw = sub.add_parser("figure", help="each component across its defining parameters")
     draw.add_argument("--out", required=True)
     draw.add_argument("--scale", type=cli.positive_float, default=100.0, help="persons per agent")
-    draw.add_argument("--replicates", type=_at_least(1), default=4)
-    draw.add_argument("--months", type=_at_least(1), default=24)
+    draw.add_argument("--replicates", type=cli.at_least(1), default=4)
+    draw.add_argument("--months", type=cli.at_least(1), default=24)
     args = parser.parse_args(argv)
     if args.what == "precision":
         table = precision(args.scales, args.replicates, args.months)
