@@ -207,12 +207,8 @@ def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
     levers = {"start": scenario.start, "country": scenario.country, "parameters": scenario.parameters,
               "shocks": [shock.as_dict() for shock in known_by(scenario.shocks, last)]}
     profile = country.load(scenario.country)
-    series = {}
-    for key, (years, values) in profile.series.items():
-        known = years <= LAST_TARGET_YEAR
-        # A series with no point by then is read whole (CountryProfile.known_by).
-        keep = known if known.any() else np.ones_like(known)
-        series[key] = [[float(y), float(v)] for y, v in zip(years[keep], values[keep], strict=True)]
+    series = {key: [[float(y), float(v)] for y, v in zip(years, values, strict=True)]
+              for key, (years, values) in profile.known_by(LAST_TARGET_YEAR).known_series.items()}
     read_profile = {"facts": profile.facts, "entrants_year": profile.entrants_year, "series": series,
                     "regions": [profile.region_names, profile.region_population_share.tolist(),
                                 profile.region_migrant_share.tolist(), profile.region_relative_wage.tolist()],

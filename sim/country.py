@@ -54,21 +54,28 @@ class CountryProfile:
     sources: dict[str, str] = field(default_factory=dict)
     # Read the series as the data stood at the end of this year (``known_by``); None reads every point.
     data_until_year: int | None = None
+    # Each series' points dated ``data_until_year`` or earlier (set by ``known_by``).
+    known_series: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def known_by(self, year: int | None) -> "CountryProfile":
         """The profile as the data stood at the end of ``year``: dates before the next year are read from the
         points dated ``year`` or earlier only, later dates from every point. A series with no point by then is
         read whole (it could not have been known; docs/validation.md lists such inputs)."""
-        return dataclasses.replace(self, data_until_year=year)
+        if year is None:
+            return dataclasses.replace(self, data_until_year=None, known_series={})
+        known = {}
+        for key, (years, values) in self.series.items():
+            dated = years <= year
+            known[key] = (years[dated], values[dated]) if dated.any() else (years, values)
+        return dataclasses.replace(self, data_until_year=year, known_series=known)
 
     def at(self, series: str, year: float) -> float:
         """Linear interpolation between annual points placed at mid-year; beyond the ends, the growth rate of the
         last (or first) two points continues."""
-        years, values = self.series[series]
         if self.data_until_year is not None and year < self.data_until_year + 1:
-            known = years <= self.data_until_year
-            if known.any():
-                years, values = years[known], values[known]
+            years, values = self.known_series[series]
+        else:
+            years, values = self.series[series]
         t = year - 0.5
         if t <= years[0]:
             rate = (values[1] / values[0]) ** (1 / (years[1] - years[0])) if len(years) > 1 else 1.0
