@@ -160,7 +160,8 @@ NO_PRE_2014_DATA = {
     "naturalisations": "first figure is 2017 (29k, facts.md)",
     "household_poverty_rate": "the national rate counts persons, so the fit targets poverty_rate_people; the "
                               "share of households has no figure",
-    "households_receiving_share": "the 42 % with a migrant is a 2024 figure (facts.md)",
+    "households_receiving_10_days_share": "the first figures are the 2015-2016 'Listening to Tajikistan' rounds "
+                                          "(tajikistan_home_economy.csv)",
 }
 
 

@@ -5,7 +5,9 @@ Data come from ``analysis/data/tajikistan_home_economy.csv`` (one source per row
 (2013 unemployment is a calibration target); later years are out of sample, and a miss is reported, never tuned away.
 The definitions are matched: unemployment is the ILO rate among people at home (migrants abroad excluded, as in the
 2009 LFS), poverty is the share of *people* in households below the line (the national rate is a population share),
-and a household "receives" if a transfer arrived in the month (the 2016 survey asked about the month, not the year).
+and a household "receives" as the "Listening to Tajikistan" survey asked: a transfer in the 10 days before the
+interview, averaged over its May-August rounds (the model's expected share for a 10-day window,
+``sim.mechanisms.households``, averaged over the same months).
 
 The somoni's rate to the dollar is compared too: from 2014 the history run computes it (docs/ODD.md §7.10, the rule's
 numbers estimated from 2008-2013), so the NBT annual averages for 2014-2019 are an out-of-sample check of the model's
@@ -19,13 +21,17 @@ import pandas as pd
 DATA = Path(__file__).resolve().parent / "data" / "tajikistan_home_economy.csv"
 LAST_FITTED_YEAR = 2013
 # What each target allows, in percentage points (the issue's targets for out-of-sample years).
-TOLERANCE_PP = {"unemployment_ilo": 3.0, "poverty_rate_national": 5.0, "households_receiving_month": 5.0}
-# Which model output answers which data series (annual means of the monthly outputs).
+TOLERANCE_PP = {"unemployment_ilo": 3.0, "poverty_rate_national": 5.0, "households_receiving_10_days": 5.0}
+# Which model output answers which data series (annual means of the monthly outputs, or of the survey's months).
 MODEL_OUTPUT = {"unemployment_ilo": "unemployment_rate", "poverty_rate_national": "poverty_rate_people",
-                "households_receiving_month": "households_receiving_share"}
-ANNUAL_OUTPUTS = tuple(MODEL_OUTPUT.values()) + ("youth_unemployment_rate", "returnee_unemployment_rate",
-                                                  "household_poverty_rate", "home_employed", "home_employed_wage",
-                                                  "home_employed_plot", "home_currency_per_usd")
+                "households_receiving_10_days": "households_receiving_10_days_share"}
+ANNUAL_OUTPUTS = tuple(MODEL_OUTPUT.values()) + ("households_receiving_share", "youth_unemployment_rate",
+                                                  "returnee_unemployment_rate", "household_poverty_rate",
+                                                  "home_employed", "home_employed_wage", "home_employed_plot",
+                                                  "home_currency_per_usd")
+# Outputs averaged over the survey's months only, not the year: the data are means of May-August rounds, and
+# transfers have a season (migrants come home for the winter).
+SURVEY_MONTHS = {"households_receiving_10_days_share": (5, 6, 7, 8)}
 # The somoni: model output, the years compared (out of sample: before 2014 the history sets it from these data) and
 # what a year allows, in percent of the data (assumed: the data are about +-2 %, a crawl rule cannot time the steps).
 SOMONI = {"series": "somoni_per_usd", "output": "home_currency_per_usd", "years": range(2014, 2020),
@@ -37,9 +43,15 @@ def data() -> pd.DataFrame:
 
 
 def annual_means(frame: pd.DataFrame) -> pd.DataFrame:
-    """Annual means of the home outputs of one run's monthly results, indexed by year."""
+    """Annual means of the home outputs of one run's monthly results, indexed by year (for the outputs in
+    ``SURVEY_MONTHS``, means of those months)."""
     years = frame["date"].str[:4].astype(int)
-    return frame.groupby(years)[list(ANNUAL_OUTPUTS)].mean()
+    means = frame.groupby(years)[list(ANNUAL_OUTPUTS)].mean()
+    months = frame["date"].str[5:7].astype(int)
+    for output, survey_months in SURVEY_MONTHS.items():
+        within = months.isin(survey_months)
+        means[output] = frame[within].groupby(years[within])[output].mean().reindex(means.index)
+    return means
 
 
 def compare(runs: pd.DataFrame) -> tuple[dict, pd.DataFrame]:

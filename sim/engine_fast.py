@@ -299,8 +299,7 @@ class FastEngine:
         workers = threads() if n >= THREADS_FROM_ROWS else 1
         keys = rs.month_keys(model.master_key, month)
         c = conditions.monthly(v, self.memory, profile, model.scale, month, spinup=month < model.start_month)
-        hh.remittances_usd[:] = 0
-        hh.earnings_usd[:] = 0
+        households.new_month(hh)
         scratch = self.scratch
         tallies = scratch.tallies
         tallies[:] = 0

@@ -39,6 +39,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("remittances_pct_gdp", "% of GDP", "Monthly remittances times 12, over annual GDP"),
     Output("remittance_per_migrant_usd", "USD/month", "Remittances per migrant abroad"),
     Output("households_receiving_share", "share", "Households that received a remittance this month"),
+    Output("households_receiving_10_days_share", "share",
+           "Households that received a remittance in a 10-day window of the month (the Listening to Tajikistan "
+           "survey's question), expected with transfers spread evenly over the month"),
     Output("household_poverty_rate", "share", "Households whose 12-month average income per member is below the "
                                               "poverty line"),
     Output("poverty_rate_people", "share", "People (agents and dependants) in households below the poverty line, "
@@ -141,6 +144,7 @@ def assemble(raw: dict, scale: float, gdp_usd_bn: float) -> dict:
         "remittances_pct_gdp": 100.0 * remittances * 12 / (gdp_usd_bn * 1e9),
         "remittance_per_migrant_usd": _rate(remittances, abroad * s),
         "households_receiving_share": _rate(raw["households_receiving"], raw["households"]),
+        "households_receiving_10_days_share": _rate(raw["households_receiving_in_window"], raw["households"]),
         "household_poverty_rate": _rate(raw["households_poor"], raw["households"]),
         "poverty_rate_people": _rate(raw["people_poor"], raw["people_in_households"]),
         "home_labour_force": raw["home_labour_force"] * s,

@@ -294,8 +294,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("remit_send_prob", default=0.5, unit="probability/month", low=0.2, high=1.0, group="remittance", minimum=0.01,
        maximum=1.0,
        description="Monthly chance that a migrant sends the money set aside",
-       source="assumed, see range; 15% of households received a transfer in July 2016 against ~40% with a migrant "
-              f"({SHARED})"),
+       source="assumed, see range; no figure on how often migrants send was found before 2014 (the share of "
+              "households receiving in 10 days, 2015-2016, is an out-of-sample check: docs/validation.md)"),
     _p("channel_formal_asc", default=4.3, unit="utility", low=2.0, high=6.0, group="remittance", minimum=-30.0,
        maximum=30.0,
        description="Preference for formal transfer channels at equal cost (safety, speed, coverage)",

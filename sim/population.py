@@ -53,6 +53,7 @@ HOUSEHOLD_COLUMNS = {
     "dependants": Column(np.int16, 0, "members outside the labour force (not agents)"),
     "agents": Column(np.int32, 0, "members who are agents, counted each month"),
     "remittances_usd": Column(np.float32, 0.0, "received this month"),
+    "transfers": Column(np.int16, 0, "transfers received this month"),
     "earnings_usd": Column(np.float32, 0.0, "earned at home this month, plus savings brought home"),
     "income_avg_usd": Column(np.float32, 0.0, "12-month moving average of income per member"),
     "income_recent_usd": Column(np.float32, 0.0, "3-month moving average of income per member"),

@@ -256,8 +256,7 @@ class ReferenceEngine:
         self.keys = rs.month_keys(model.master_key, month)
         self.params_ref = _for_rules(_ValuesRef, v)
         c = conditions.monthly(v, self.memory, profile, model.scale, month, spinup=month < model.start_month)
-        hh.remittances_usd[:] = 0
-        hh.earnings_usd[:] = 0
+        households.new_month(hh)
         tally = np.zeros(len(t.NAMES))
         where = people.location[:len(self.by_slot)].copy()
         abroad_now = [self.by_slot[i] for i in np.flatnonzero((where != HOME) & (where < GONE))]

@@ -62,10 +62,11 @@ def month_record(tally, census, risk, market, conditions, entrants, households, 
     record.update(zip(CENSUS_NAMES, census.tolist(), strict=True))
     record.update(zip(RISK_NAMES, risk.tolist(), strict=True))
     record["grievance_total"] /= GRIEVANCE_UNITS
-    receiving, poor, people_poor, people = household_counts
+    receiving, receiving_in_window, poor, people_poor, people = household_counts
     record.update(home_earnings_usd=home_earnings, home_job_finding_rate=market.find_rate,
                   home_job_capacity=conditions.capacity, vacancies=market.vacancies, entrants=entrants,
-                  households=households, households_receiving=receiving, households_poor=poor,
+                  households=households, households_receiving=receiving,
+                  households_receiving_in_window=receiving_in_window, households_poor=poor,
                   people_poor=people_poor, people_in_households=people,
                   home_demand=conditions.demand, poverty_line_usd=conditions.poverty_line_usd,
                   home_currency_per_usd=conditions.home_currency_per_usd)

@@ -75,8 +75,8 @@ def targets(frame):
                      annual.loc[y, "remit_usd_bn"], year.loc[y, "remittances_formal_usd"] /
                      year.loc[y, "remittances_usd"], "report", "CBR / World Bank (tajikistan_annual.csv)"))
     rows += [
-        ("households receiving Jul 2016", 0.15, at.loc["2016-07", "households_receiving_share"], "report",
-         "Listening to Tajikistan"),
+        ("households receiving in 10 days, Jul 2016", 0.15, at.loc["2016-07", "households_receiving_10_days_share"],
+         "report", "Listening to Tajikistan"),
         ("Tajiks in Kazakhstan 2016", 12_400, at.loc["2016-06", "migrants_abroad_kazakhstan"], "check", "facts.md"),
     ]
     return pd.DataFrame(rows, columns=["target", "data", "model", "treatment", "source"])

@@ -271,13 +271,28 @@ def test_baselines_follow_their_definitions():
     assert np.isnan(card.loc[("remittances_usd_bn", 2012), "persistence"])
 
 
+def test_the_transfer_share_is_compared_over_the_survey_months_only():
+    """The survey's rounds ran May-August, and transfers have a season: the model's share is averaged over those
+    months, not the year."""
+    from analysis import home_validation
+
+    dates = [f"2016-{m:02d}" for m in range(1, 13)]
+    frame = pd.DataFrame({"date": dates, **{name: 0.0 for name in home_validation.ANNUAL_OUTPUTS}})
+    frame["households_receiving_10_days_share"] = [0.05] * 4 + [0.2] * 4 + [0.05] * 4
+    frame["households_receiving_share"] = [0.3] * 12
+    means = home_validation.annual_means(frame)
+    assert means.loc[2016, "households_receiving_10_days_share"] == pytest.approx(0.2)
+    assert means.loc[2016, "households_receiving_share"] == pytest.approx(0.3)
+
+
 def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_path):
     """Annual model means against every data row of tajikistan_home_economy.csv the run covers, with the error in
     points and a verdict; only years after 2013 can be missed (earlier ones are in sample)."""
     from analysis import home_validation
 
     runs = pd.DataFrame([{"replicate": r, "year": y, "unemployment_rate": 0.10, "poverty_rate_people": 0.30,
-                          "households_receiving_share": 0.15, "youth_unemployment_rate": 0.2,
+                          "households_receiving_share": 0.35, "households_receiving_10_days_share": 0.137,
+                          "youth_unemployment_rate": 0.2,
                           "returnee_unemployment_rate": 0.3, "household_poverty_rate": 0.3,
                           "home_employed": 1e6 * (1 + (y == 2016) * 0.1), "home_employed_wage": 6e5,
                           "home_employed_plot": 4e5 * (1 + (y == 2016) * 0.25),
@@ -289,7 +304,9 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     assert rows[("unemployment_ilo", 2019)]["error_pp"] == pytest.approx(100 * (0.10 - 0.076))
     assert rows[("unemployment_ilo", 2019)]["verdict"] == "within"  # 2.4 pp, inside +-3 pp
     assert rows[("poverty_rate_national", 2024)]["verdict"] == "MISSED"  # 30% against 20%
-    assert rows[("households_receiving_month", 2016)]["error_pp"] == pytest.approx(0.0)
+    # The survey's question (a 10-day window), not the month's share.
+    assert rows[("households_receiving_10_days", 2016)]["error_pp"] == pytest.approx(0.0)
+    assert rows[("households_receiving_10_days", 2015)]["error_pp"] == pytest.approx(100 * (0.137 - 0.114))
     assert fields["employment_change_2013_2016"] == pytest.approx(0.1)
     assert fields["employment_change_2013_2016_by_sector"]["household_plot"] == pytest.approx(0.25)
     assert fields["employment_change_2013_2016_by_sector"]["wage"] == pytest.approx(0.0)

@@ -58,3 +58,4 @@ def test_the_naturalised_send_as_often_as_migrants_and_keep_the_expected_flow(wo
     received = hh.remittances_usd > 0
     assert within(received.mean(), 0.25, hh.remittances_usd.size)
     assert (hh.remittances_usd[received] == pytest.approx(400.0)) and (hh.naturalised_remit_usd == 100.0).all()
+    assert np.array_equal(hh.transfers, received)  # each counts as one transfer

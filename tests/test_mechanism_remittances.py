@@ -52,6 +52,7 @@ def test_money_adds_up_and_is_sent_at_the_declared_rate(world, within):
     received = w.households.remittances_usd
     assert received.sum(dtype=np.float64) == pytest.approx(expected_formal + expected_informal, rel=1e-5)
     assert np.array_equal(received > 0, sent)
+    assert np.array_equal(w.households.transfers, sent)  # one transfer per sender, counted for the 10-day window
     assert w.tally[t.SENDERS] == sent.sum()
 
 

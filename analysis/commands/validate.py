@@ -24,8 +24,8 @@ def register(subparsers):
                     "CBR transfers, stocks, flows, bans, naturalisations) against the model's 5-95 % predictive "
                     "band and the rouble-only and persistence baselines. Writes scorecard.csv, validation.json "
                     "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition), home_economy.csv (ILO "
-                    "unemployment, poverty and households receiving a transfer against the surveys, year by year) "
-                    "and a figure.")
+                    "unemployment, poverty and households receiving a transfer in 10 days against the surveys, year "
+                    "by year) and a figure.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
     parser.add_argument("--posterior", type=cli.positive_int, default=DEFAULT_DRAWS, metavar="N",
                         help=f"posterior draws, one replicate each (default {DEFAULT_DRAWS})")

@@ -49,6 +49,7 @@ def diaspora_transfers(households, v, keys, tally):
         if amount > 0.0:
             if rs.uniform(key, h) < v.remit_send_prob:
                 households.remittances_usd[h] += amount / v.remit_send_prob
+                households.transfers[h] += 1
                 sent += amount / v.remit_send_prob
             households.naturalised_remit_usd[h] = amount * keep
     tally[t.REMITTANCES_FORMAL_USD] += t.money_units(sent)

@@ -70,6 +70,7 @@ def update(people, households, i, v, expected_abroad, poverty_line_usd, keys, ta
         formal_usd = amount * formal * (1.0 - v.transfer_fee_formal)
         informal_usd = amount * (1.0 - formal) * (1.0 - v.transfer_fee_informal)
         households.remittances_usd[household] += formal_usd + informal_usd
+        households.transfers[household] += 1
         tally[t.REMITTANCES_FORMAL_USD] += t.money_units(formal_usd)
         tally[t.REMITTANCES_INFORMAL_USD] += t.money_units(informal_usd)
         tally[t.SENDERS] += 1
