@@ -28,6 +28,7 @@ def test_a_10_day_window_catches_a_transfer_by_its_share_of_the_month(world):
     assert households.chance_in_window(0) == 0.0
     assert households.chance_in_window(1) == pytest.approx(1 - miss)
     assert households.chance_in_window(3) == pytest.approx(1 - miss ** 3)
+    assert households.chance_in_window(1000) == pytest.approx(1.0)
     w = world(1, households=4)
     hh = w.households
     hh.agents[:] = 1
