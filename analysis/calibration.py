@@ -198,9 +198,11 @@ def _digest(value) -> str:
 def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
     """The staleness hash of what the fit reads, and each input with its own hash: the history's levers as the data
     stood at the fit's end (its parameters and its shocks cut by ``sim.timeline.known_by``, which covers the data
-    files its paths read), the country profile as known by then (``CountryProfile.known_by``) and the declared
-    parameters and moments (which hold the moments' data). A figure dated after the fit's end changes none of them,
-    so editing later data leaves the posterior fresh; a change to what the fit reads makes it stale."""
+    files its paths read), the country profile as known by then (``CountryProfile.known_by``), the registry's
+    defaults of every parameter the fit does not draw (the history and the profile override some; the rest run at
+    their defaults) and the declared parameters and moments (which hold the moments' data). A figure dated after the
+    fit's end changes none of them, so editing later data leaves the posterior fresh; a change to what the fit reads
+    makes it stale."""
     from sim.calendar import parse_month
     from sim.timeline import known_by
 
@@ -220,6 +222,8 @@ def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
                                          "their paths read", "sha256": _digest(levers)},
         {"path": _shown(Path(profile.path)), "reads": f"the profile as known by the end of {LAST_TARGET_YEAR}",
          "sha256": _digest(read_profile)},
+        {"path": _shown(Path(parameters.__file__)), "reads": "the defaults of the parameters the fit does not draw",
+         "sha256": _digest(fixed_defaults())},
         {"path": ", ".join(_shown(p) for p in MOMENT_FILES),
          "reads": "the declared free parameters and moments, with the moments' data",
          "sha256": _digest(declarations())},
@@ -228,6 +232,12 @@ def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
     for entry in entries:
         digest.update(f"{entry['path']}\0{entry['sha256']}\0".encode())
     return digest.hexdigest(), entries
+
+
+def fixed_defaults() -> dict[str, float]:
+    """The registry's default of every parameter that is not free in the fit."""
+    free = {f.name for f in FREE}
+    return {p.name: p.default for p in parameters.PARAMETERS if p.name not in free}
 
 
 def registry_defaults() -> dict[str, float]:

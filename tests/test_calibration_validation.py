@@ -80,7 +80,7 @@ def test_the_staleness_hash_covers_what_the_fit_reads_and_nothing_dated_later(mo
     changed, entries = calibration.inputs_record(history)
     assert changed != reference
     assert [e["sha256"] != r["sha256"] for e, r in zip(entries, reference_entries, strict=True)] == [False, True,
-                                                                                                     False]
+                                                                                                     False, False]
     # ... or a rouble month of 2012.
     monkeypatch.setattr(calibration.country, "load", lambda name: later_doubled)
     rouble = next(s for s in history.shocks if s.lever == "rub_per_usd")
@@ -89,7 +89,22 @@ def test_the_staleness_hash_covers_what_the_fit_reads_and_nothing_dated_later(mo
     changed, entries = calibration.inputs_record(edited)
     assert changed != reference
     assert [e["sha256"] != r["sha256"] for e, r in zip(entries, reference_entries, strict=True)] == [True, False,
-                                                                                                     False]
+                                                                                                     False, False]
+    # ... or the registry's default of a parameter the fit runs at its default (not of one it draws).
+    monkeypatch.setattr(calibration.country, "load", load_profile)
+    registry = calibration.parameters.PARAMETERS
+    send = calibration.parameters.BY_NAME["remit_send_prob"]
+    monkeypatch.setattr(calibration.parameters, "PARAMETERS", tuple(
+        dataclasses.replace(p, default=0.3) if p is send else p for p in registry))
+    changed, entries = calibration.inputs_record(history)
+    assert changed != reference
+    assert [e["sha256"] != r["sha256"] for e, r in zip(entries, reference_entries, strict=True)] == [False, False,
+                                                                                                     True, False]
+    assert entries[2]["path"] == "sim/parameters.py"
+    drawn = calibration.parameters.BY_NAME[calibration.FREE[0].name]
+    monkeypatch.setattr(calibration.parameters, "PARAMETERS", tuple(
+        dataclasses.replace(p, default=p.default + 1) if p is drawn else p for p in registry))
+    assert calibration.inputs_record(history)[0] == reference
 
 
 def test_moment_distance_is_zero_inside_the_band_and_grows_outside():
@@ -247,7 +262,12 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     assert set(card["country"]) == {"tajikistan", "uzbekistan"}
     assert (card[card.country == "uzbekistan"]["period"] == "held_out").all()
     assert (card[card.period == "fit"]["year"] <= 2013).all()
+    # The 2023 deportations sized a lever: an input, not a held-out check, so coverage leaves it out.
+    sized = card[(card.moment == "deportations") & (card.year == 2023)]
+    assert list(sized["period"]) == ["input"]
     fields = json.loads((out / "validation.json").read_text())
+    held = card[card.period == "held_out"]
+    assert fields["coverage_90pct_band"]["all"]["observations"] == len(held)
     for key in ("skill_2014_2019", "coverage_90pct_band", "change_2013_2016", "decomposition_2013_2016", "goals",
                 "posterior"):
         assert key in fields
