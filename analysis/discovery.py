@@ -2,7 +2,7 @@
 packages hold up across them.
 
     from analysis import design, discovery, sweep
-    outcome = discovery.parse_outcome("remittances_final_12m_usd_bn < 4.0", months=24)
+    outcome = discovery.parse_outcome("remittances_final_12m_usd_bn < 3.4", months=24)
     conditions = design.latin_hypercube(factors, 1000, seed=1)
     base = sweep.Sweep("sweep", scenario, conditions, replicates=2, seed=1, scale=100, months=24)
     plan = discovery.Discovery(base, policies=(package,))

@@ -23,14 +23,14 @@ from sim import outputs
 BAND_SHARE = 0.25
 # Measured on the baseline (scenarios/baseline.toml) with 12 replicates over 24 months at scales 5, 10, 20, 40 and 80
 # (docs/ethics.md has the table); 80, the coarsest scale measured, means "80 or coarser". Long-jobless returnees
-# measured 0.248 and 0.257 of their level at 1:20 in two measurements, at the limit, so they are held to 1:10.
+# measured 0.195 of their level at 1:20 and 0.263 at 1:40.
 COARSEST_SCALE = {
     "exposure_irregular_per_100k": 80.0,
     "exposure_register_per_100k": 80.0,
     "exposure_police_checks_per_100k": 40.0,
     "exposure_expelled_per_100k": 80.0,
-    "exposure_banned_idle_per_100k": 40.0,
-    "exposure_jobless_returnees_per_100k": 10.0,
+    "exposure_banned_idle_per_100k": 80.0,
+    "exposure_jobless_returnees_per_100k": 20.0,
     "exposure_income_fell_per_100k": 80.0,
     "exposed_any_per_100k": 80.0,
 }

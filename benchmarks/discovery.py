@@ -27,7 +27,9 @@ if str(ROOT) not in sys.path:
 
 PARAMS = ("rub_per_usd,migrant_wage_rub,register_listing_prob,register_expulsion_prob,raid_intensity,"
           "russia_labour_demand")
-OUTCOME = "remittances_final_12m_usd_bn < 4.0"
+# The worked example's threshold: a third below the baseline's second-year remittances at the point estimate (5.12 bn
+# USD, 1:100, 2 replicates; docs/discovery.md), the same as in the README's command.
+OUTCOME = "remittances_final_12m_usd_bn < 3.4"
 
 
 def command(out: Path, samples: int, workers: int | None) -> list[str]:

@@ -49,9 +49,9 @@ def test_each_component_is_independent_of_the_scale_in_expectation():
 
 def test_the_precision_warning_names_the_components_too_noisy_at_a_scale():
     assert exposure.warning(min(exposure.COARSEST_SCALE.values())) is None
-    message = exposure.warning(20)
-    assert message.startswith("warning: --scale 20:") and "exposure_jobless_returnees_per_100k" in message
-    assert "exposure_irregular_per_100k" not in message and "--scale 10 or finer" in message
+    message = exposure.warning(40)
+    assert message.startswith("warning: --scale 40:") and "exposure_jobless_returnees_per_100k" in message
+    assert "exposure_irregular_per_100k" not in message and "--scale 20 or finer" in message
     assert "\n" not in message
     assert set(exposure.too_coarse(1e6)) == set(outputs.EXPOSURES)
 

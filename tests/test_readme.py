@@ -46,7 +46,7 @@ COARSE = {
         [*FAST, "--samples", "2", "--replicates", "1"],
     "python run.py discover scenarios/baseline.toml --samples 1000 --months 24 "
     "--params rub_per_usd,migrant_wage_rub,register_listing_prob,register_expulsion_prob,raid_intensity,"
-    "russia_labour_demand --outcome 'remittances_final_12m_usd_bn < 4.0' --out results/discovery":
+    "russia_labour_demand --outcome 'remittances_final_12m_usd_bn < 3.4' --out results/discovery":
         ["--samples", "100", "--replicates", "1", "--scale", "4000", "--months", "12", "--no-plots", "--workers", "1"],
 }
 
