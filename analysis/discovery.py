@@ -12,9 +12,9 @@ packages hold up across them.
 The conditions are a Latin hypercube over parameter ranges (``analysis.design.latin_hypercube``), run through the
 sweep machinery into one resumable store per scenario under ``OUT/runs/<scenario name>/``: a policy package is
 the same design, the same seed and so the same random numbers replicate by replicate (common random numbers), so
-two packages are compared condition by condition, not through noise. Calibrated parameters are sampled uniformly
-over their plausible range like any other: posterior draws do not exist yet. When they do, they enter as the
-sample of those columns (the design's ``sample`` matrix), and nothing downstream changes.
+two packages are compared condition by condition, not through noise. A calibrated parameter named in the design is
+sampled uniformly over its plausible range like any other (the design explores that range, not the posterior); the
+parameters outside the design run at the point estimate, or at posterior draws with ``--posterior``.
 
 A case is a design point: the outcome's scalars are the median over the point's replicates, and the point is a
 case of interest when the outcome expression holds for them. PRIM (Friedman and Fisher 1999; EMA Workbench's
@@ -550,8 +550,8 @@ def manifest(plan: Discovery, out, outcome: Outcome, result: Result, settings: d
         "start": base["start"],
         "end": base["end"],
         "engine": plan.base.engine,
-        "sampling": "Latin hypercube, uniform over each parameter's range (calibrated parameters too: posterior "
-                    "draws do not exist yet)",
+        "sampling": "Latin hypercube, uniform over each parameter's range (calibrated parameters in the design "
+                    "too; the others at the point estimate or at posterior draws)",
         "cases_of_interest": int(result.cases["of_interest"].sum()),
         "base_rate": float(result.cases["of_interest"].mean()),
         **settings,

@@ -239,7 +239,7 @@ def test_help_lists_the_scalars_and_says_where_the_ranges_come_from(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for name in ("remittance_change_12m_pct", "peak_unemployment_rate", "remittances_final_12m_usd_bn"):
         assert name in text
-    assert "posterior draws do not exist yet" in text
+    assert "calibrated parameters in --params too" in text and "at posterior draws with --posterior" in text
 
 
 def test_min_samples_follows_the_smallest_box():

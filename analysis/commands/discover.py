@@ -31,8 +31,9 @@ def register(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=textwrap.fill(
                     "Run a scenario over a Latin hypercube of --params (uniform over each parameter's plausible "
-                    "range from the registry, or --bounds; calibrated parameters too, since posterior draws do not "
-                    "exist yet), evaluate --outcome on each design point (median over its replicates), and find the "
+                    "range from the registry, or --bounds; calibrated parameters in --params too, so the design "
+                    "explores their whole range; the others run at the point estimate, or at posterior draws with "
+                    "--posterior), evaluate --outcome on each design point (median over its replicates), and find the "
                     "boxes of conditions where it holds with PRIM (EMA Workbench), with CART as a cross-check. "
                     "Writes cases.csv, boxes.csv (limits, coverage, density, mass and quasi-p-values per restricted "
                     "parameter), trajectory.csv (the peeling trajectory), cart.csv, discovery.json, the figures and "
