@@ -37,8 +37,9 @@ COARSE = {
                                 "--workers", "1"],
     "python run.py validate": ["--posterior", "2", "--scale", "4000", "--workers", "1", "--no-plots"],
     "python run.py plot results/demo": [],
-    "python run.py bench --quick": [],
-    "python run.py bench --json results/bench.json": ["--quick"],
+    # Both bench commands are run as one, `bench --quick --json FILE`, by tests/test_bench.py, which checks the JSON.
+    "python run.py bench --quick": None,
+    "python run.py bench --json results/bench.json": None,
     "python run.py dashboard": None,  # a server: tests/test_dashboard_browser.py starts it and drives it
     "dask scheduler": None,  # started by test_readme_dask_cluster_commands
     "dask worker tcp://HOST:8786 --nthreads 1 --nworkers 2": None,
@@ -69,8 +70,6 @@ def run(command: str, extra: list[str], tmp_path: Path) -> subprocess.CompletedP
         extra = [*extra, "--out", str(tmp_path / verb)]
     if verb == "calibrate":
         extra = [*extra, "--out", str(tmp_path / "calibration"), "--write-to", str(tmp_path / "calibrated")]
-    if verb == "bench":
-        extra = [*extra, "--json", str(tmp_path / "bench.json")]
     if verb == "plot":
         words = ["plot", str(tmp_path / "run")]
     completed = subprocess.run([sys.executable, "run.py", *words, *extra], cwd=ROOT, capture_output=True,
