@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from analysis import backends
 from sim import MigrationModel, outputs
 
 SCALE = 1860  # about 2,000 agents
@@ -37,23 +38,28 @@ def test_same_seed_gives_the_same_people_the_same_fates(shocks):
         assert fast.bans_lifted.sum() > 0 and fast.expulsions_kazakhstan.sum() > 0
 
 
-def summary(engine, seeds, shocks):
-    rows = []
-    for seed in seeds:
-        frame = run(engine, seed, shocks)
-        rows.append({
-            "migrants_abroad": frame.migrants_abroad.mean(),
-            "departures": frame.departures.sum(),
-            "returns_voluntary": frame.returns_voluntary.sum(),
-            "deportations": frame.deportations.sum(),
-            "remittances_usd": frame.remittances_usd.sum(),
-            "unemployment_rate": frame.unemployment_rate.mean(),
-            "returnee_unemployment_rate": frame.returnee_unemployment_rate.mean(),
-            "household_poverty_rate": frame.household_poverty_rate.mean(),
-            "mean_grievance": frame.mean_grievance.mean(),
-            "exposure_jobless_returnees_per_100k": frame.exposure_jobless_returnees_per_100k.mean(),
-        })
-    return pd.DataFrame(rows)
+def summaries(runs, shocks):
+    """One row per (engine, seed) in ``runs``; the runs are independent, so they share every core (each result
+    depends on its seed only)."""
+    with backends.LocalBackend() as pool:
+        rows = dict(pool.map(summary_row, (shocks,), (((engine, seed), (engine, seed)) for engine, seed in runs)))
+    return pd.DataFrame([rows[engine, seed] for engine, seed in runs])
+
+
+def summary_row(shocks, engine, seed):
+    frame = run(engine, seed, shocks)
+    return {
+        "migrants_abroad": frame.migrants_abroad.mean(),
+        "departures": frame.departures.sum(),
+        "returns_voluntary": frame.returns_voluntary.sum(),
+        "deportations": frame.deportations.sum(),
+        "remittances_usd": frame.remittances_usd.sum(),
+        "unemployment_rate": frame.unemployment_rate.mean(),
+        "returnee_unemployment_rate": frame.returnee_unemployment_rate.mean(),
+        "household_poverty_rate": frame.household_poverty_rate.mean(),
+        "mean_grievance": frame.mean_grievance.mean(),
+        "exposure_jobless_returnees_per_100k": frame.exposure_jobless_returnees_per_100k.mean(),
+    }
 
 
 @pytest.mark.parametrize("shocks", [(), RAID_SHOCK], ids=["baseline", "raid-shock"])
@@ -64,8 +70,9 @@ def test_engines_agree_statistically_over_independent_seeds(shocks):
     grievance (measured 3.2-3.9%), of 10% in household poverty (8.8%: about 15% of households are poor), of 10% in
     departures and returns (5.0-5.6%), of 15% in the unemployment rates (12.5-13.3%), and of 35% and 70% in the
     rare counts, deportations and abroad precarity (27%, 49%: a few dozen agents at this size)."""
-    fast = summary("fast", range(REPLICATES), shocks)
-    reference = summary("reference", range(1000, 1000 + REPLICATES), shocks)
+    runs = [("fast", seed) for seed in range(REPLICATES)] + [("reference", 1000 + seed) for seed in range(REPLICATES)]
+    rows = summaries(runs, shocks)
+    fast, reference = rows[:REPLICATES].reset_index(drop=True), rows[REPLICATES:].reset_index(drop=True)
     alpha = 0.01 / fast.shape[1]
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(0.8)
     for metric in fast.columns:
