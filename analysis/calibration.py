@@ -45,9 +45,8 @@ from sim.scenario import Scenario
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
-# The historical scenario that both calibration and the hindcast run.
-HISTORY_SCENARIO = Path("scenarios/history_2010_2024.toml")
-HISTORY_SCENARIO_PATH = ROOT / HISTORY_SCENARIO
+# The historical scenario that both calibration and the hindcast run: the checkout's own, wherever the command runs.
+HISTORY_SCENARIO = ROOT / "scenarios" / "history_2010_2024.toml"
 LAST_TARGET_YEAR = 2013
 FIT_END = f"{LAST_TARGET_YEAR}-12"
 POSTERIOR_CSV = CALIBRATED_DIR / "tajikistan_posterior.csv"

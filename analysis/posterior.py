@@ -80,7 +80,7 @@ def load(path: Path = calibration.POSTERIOR_CSV, check: bool = True) -> Posterio
     if check:
         from sim import scenario as scenarios
 
-        fitted = scenarios.load(calibration.HISTORY_SCENARIO_PATH)
+        fitted = scenarios.load(calibration.HISTORY_SCENARIO)
         current, files = calibration.inputs_record(fitted)
         if current != record.get("inputs_sha256"):
             held = {entry["path"]: entry["sha256"] for entry in record.get("inputs", [])}

@@ -251,9 +251,10 @@ def test_ensemble_applies_draw_i_mod_n_under_the_scenarios_own_parameters():
 
 def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     out = tmp_path / "validation"
-    completed = subprocess.run([sys.executable, "run.py", "validate", "--posterior", "2", "--scale", "4000",
-                                "--workers", "1", "--no-plots", "--out", str(out)], capture_output=True, text=True,
-                               timeout=600)
+    # Run from another directory: the default history scenario is the checkout's own, not one under the cwd.
+    completed = subprocess.run([sys.executable, str(calibration.ROOT / "run.py"), "validate", "--posterior", "2",
+                                "--scale", "4000", "--workers", "1", "--no-plots", "--out", str(out)],
+                               capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
     card = pd.read_csv(out / "scorecard.csv")
     for column in ("country", "moment", "year", "observed", "observed_low", "observed_high", "model_median",

@@ -32,7 +32,8 @@ def register(subparsers):
                     "scenarios/calibrated/tajikistan_posterior.csv (with .json provenance and a .png of prior "
                     "against posterior) and its weighted median to scenarios/calibrated/tajikistan.toml, which the "
                     "model loads by default.")
-    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+                        help="historical scenario file (default: this checkout's scenarios/history_2010_2024.toml)")
     parser.add_argument("--population", type=at_least_two, default=DEFAULT_POPULATION,
                         help=f"particles per generation (default {DEFAULT_POPULATION})")
     parser.add_argument("--generations", type=positive_int, default=DEFAULT_GENERATIONS,

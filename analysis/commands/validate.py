@@ -26,7 +26,8 @@ def register(subparsers):
                     "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition), home_economy.csv (ILO "
                     "unemployment, poverty and households receiving a transfer in 10 days against the surveys, year "
                     "by year) and a figure.")
-    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="historical scenario file")
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+                        help="historical scenario file (default: this checkout's scenarios/history_2010_2024.toml)")
     parser.add_argument("--posterior", type=cli.positive_int, default=DEFAULT_DRAWS, metavar="N",
                         help=f"posterior draws, one replicate each (default {DEFAULT_DRAWS})")
     parser.add_argument("--seed", type=cli.non_negative_int, default=1, metavar="S", help="study seed (default 1)")
