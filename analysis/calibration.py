@@ -95,9 +95,11 @@ class Moment:
     def key(self) -> str:
         return f"{self.name}_{self.year}"
 
-    def simulated(self, frame: pd.DataFrame) -> float:
-        months = frame[frame["date"].str[:4] == str(self.year)]
-        series = months[self.output].to_numpy(dtype=float)
+    def simulated(self, frame: pd.DataFrame, years: np.ndarray | None = None) -> float:
+        """The moment in one run's ``frame``; ``years``, the year of each row, if already known."""
+        if years is None:
+            years = frame_years(frame)
+        series = frame[self.output].to_numpy(dtype=float)[years == self.year]
         value = {"sum": series.sum, "mean": series.mean, "december": lambda: series[-1]}[self.aggregate]()
         return float(value) / self.divisor
 
@@ -243,9 +245,15 @@ def registry_defaults() -> dict[str, float]:
     return {f.name: parameters.BY_NAME[f.name].default for f in FREE}
 
 
+def frame_years(frame: pd.DataFrame) -> np.ndarray:
+    return frame["date"].str[:4].astype(int).to_numpy()
+
+
 def simulated_moments(frames: list[pd.DataFrame], moments: list[Moment]) -> dict[str, float]:
     """The mean over replicates of every moment."""
-    return {m.key: float(np.mean([m.simulated(frame) for frame in frames])) for m in moments}
+    years = [frame_years(frame) for frame in frames]
+    return {m.key: float(np.mean([m.simulated(frame, y) for frame, y in zip(frames, years, strict=True)]))
+            for m in moments}
 
 
 def total_distance(simulated: dict[str, float], moments: list[Moment]) -> float:
