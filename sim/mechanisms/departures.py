@@ -63,15 +63,12 @@ def destination_utilities(v, expected_abroad, home_wage_region, home_job_find_ra
     asc = {RUSSIA: v.departure_asc_russia, KAZAKHSTAN: v.departure_asc_kazakhstan, OTHER: v.departure_asc_other}
     deterrents = {RUSSIA: v.departure_risk_coef * risk_pct + v.departure_hostility_coef * v.hostility,
                   KAZAKHSTAN: v.departure_risk_coef * 100.0 * v.kazakhstan_expulsion_prob, OTHER: 0.0}
+    home_wage = SKILL_WAGE[:, None] * home_wage_region[None, :]  # (skills, regions)
+    home_expected = np.stack([home_job_find_rate * home_wage, home_wage], axis=-1)  # jobless, employed
+    log_season = math.log(max(season, 1e-9))
     for where in (RUSSIA, KAZAKHSTAN, OTHER):
-        deterrent = deterrents[where]
-        for skill, multiplier in enumerate(SKILL_WAGE):
-            home_wage = home_wage_region * multiplier
-            for employed in (0, 1):
-                home_expected = home_wage if employed else home_job_find_rate * home_wage
-                gap = (expected_abroad[where, skill] - home_expected) / 100.0
-                base[where, skill, :, employed] = asc[where] + v.departure_earnings_coef * gap - deterrent + \
-                    math.log(max(season, 1e-9))
+        gap = (expected_abroad[where, :, None, None] - home_expected) / 100.0
+        base[where] = asc[where] + v.departure_earnings_coef * gap - deterrents[where] + log_season
     return base
 
 
