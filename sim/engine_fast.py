@@ -287,7 +287,7 @@ class FastEngine:
 
     def step(self, month: int, v) -> dict:
         model, profile = self.model, self.model.profile
-        n_entrants = demography.entrants_due(profile, model.scale, model.first_month, month)
+        n_entrants = demography.entrants_due(model.entrant_schedule, month)
         if self.next_free + n_entrants > self.people.location.shape[0]:
             self.people = population.grow(self.people, int((self.next_free + n_entrants) * 1.25) + 16)
             self._allocate_rows()

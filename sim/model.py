@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import country, outputs, parameters
+from sim import country, outputs, parameters, population
 from sim.calendar import format_month, fractional_year, parse_month
 from sim.mechanisms import russian_prices
 from sim.random_streams import master_key
@@ -64,6 +64,7 @@ class MigrationModel(mesa.Model):
         self.russian_trend = russian_prices.Trend(self.timeline, self.start_month)
         self.master_key = master_key(self.rng)
         self.population_rng = np.random.default_rng(np.random.SeedSequence(int(self.master_key)))
+        self.entrant_schedule = population.EntrantSchedule(self.profile, self.scale, self.first_month)
         self.month_index = 0
         self.metrics: dict = {}
         if engine == "fast":

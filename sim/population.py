@@ -104,8 +104,24 @@ def grow(people: People, capacity: int) -> People:
     return bigger
 
 
+class EntrantSchedule:
+    """Expected labour-force entrants, in agents, over the first months from ``start_month``: the monthly inflows
+    summed in month order. The partial sums are kept, so a run asking month after month adds one inflow each time
+    instead of summing from its first month again."""
+
+    def __init__(self, profile, scale: float, start_month: int):
+        self.profile, self.scale, self.start_month = profile, scale, start_month
+        self._sums = [0.0]  # _sums[k]: the first k months' inflows per year, summed
+
+    def expected(self, months: int) -> float:
+        while len(self._sums) <= months:
+            month = self.start_month + len(self._sums) - 1
+            self._sums.append(self._sums[-1] + self.profile.entrants_per_year(fractional_year(month)))
+        return self._sums[months] / 12 / self.scale
+
+
 def expected_entrants(profile, scale: float, start_month: int, months: int) -> float:
-    return sum(profile.entrants_per_year(fractional_year(start_month + m)) for m in range(months)) / 12 / scale
+    return EntrantSchedule(profile, scale, start_month).expected(months)
 
 
 def _ages(rng, n, migrants, entry_age, upper_age):

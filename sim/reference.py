@@ -279,7 +279,7 @@ class ReferenceEngine:
         if self.contact_lists is None or month % 12 == 0:
             self.contact_lists = network.region_lists(people, len(self.by_slot), self.n_regions)
         order, starts = self.contact_lists
-        n_entrants = demography.entrants_due(profile, model.scale, model.first_month, month)
+        n_entrants = demography.entrants_due(model.entrant_schedule, month)
         newcomers = len(self.by_slot)
         for i in np.flatnonzero(people.location[:newcomers] != GONE):
             agent = self.by_slot[i]

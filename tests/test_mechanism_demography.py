@@ -5,7 +5,7 @@ import numpy as np
 from sim import country
 from sim import tally as t
 from sim.mechanisms import demography
-from sim.population import GONE, HOME, RUSSIA, VACANT, expected_entrants
+from sim.population import GONE, HOME, RUSSIA, VACANT, EntrantSchedule, expected_entrants
 
 
 def test_everyone_ages_a_month_and_leaves_at_the_upper_working_age(world):
@@ -23,7 +23,8 @@ def test_everyone_ages_a_month_and_leaves_at_the_upper_working_age(world):
 def test_entrants_add_up_to_the_expected_inflow():
     profile = country.load("tajikistan")
     first, months, scale = 24_300, 60, 100.0
-    total = sum(demography.entrants_due(profile, scale, first, first + m) for m in range(months))
+    schedule = EntrantSchedule(profile, scale, first)
+    total = sum(demography.entrants_due(schedule, first + m) for m in range(months))
     assert total == int(np.floor(expected_entrants(profile, scale, first, months)))
 
 

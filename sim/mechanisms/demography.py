@@ -14,7 +14,7 @@ from numba import njit
 
 from sim import random_streams as rs
 from sim import tally as t
-from sim.population import GONE, HOME, SKILL_SHARES, expected_entrants, region_index
+from sim.population import GONE, HOME, SKILL_SHARES, EntrantSchedule, region_index
 
 _SKILL_CUMULATIVE = np.cumsum(SKILL_SHARES)
 
@@ -35,10 +35,10 @@ def life_terms(profile, household_regions) -> LifeTerms:
                      household_starts=starts)
 
 
-def entrants_due(profile, scale, first_month, month) -> int:
-    """Entrants in ``month`` for a run whose first month is ``first_month`` (whole agents)."""
-    before = expected_entrants(profile, scale, first_month, month - first_month)
-    through = expected_entrants(profile, scale, first_month, month - first_month + 1)
+def entrants_due(schedule: EntrantSchedule, month: int) -> int:
+    """Entrants in ``month`` (whole agents) for a run whose ``schedule`` starts at its first month."""
+    before = schedule.expected(month - schedule.start_month)
+    through = schedule.expected(month - schedule.start_month + 1)
     return int(np.floor(through)) - int(np.floor(before))
 
 
