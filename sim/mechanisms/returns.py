@@ -101,6 +101,7 @@ def consider(people, households, i, v, terms, in_russia, month, keys, tally):
     return True
 
 
+@njit(cache=True)
 def upper_bounds(terms: ReturnTerms) -> np.ndarray:
     """Fast-engine shortcut: an upper bound on the return hazard by circumstance (in Russia, savings target reached,
     jobless, on the register: index 8, 4, 2, 1), ``return_prob`` at the grievance that raises it most and for a
@@ -109,8 +110,8 @@ def upper_bounds(terms: ReturnTerms) -> np.ndarray:
     bounds = np.empty(16)
     for index in range(16):
         in_russia, target_reached, jobless, on_register = index >> 3, (index >> 2) & 1, (index >> 1) & 1, index & 1
-        bounds[index] = return_prob(terms, bool(in_russia), bool(target_reached), bool(jobless), most_grievance,
-                                    bool(on_register))
+        bounds[index] = return_prob(terms, in_russia == 1, target_reached == 1, jobless == 1, most_grievance,
+                                    on_register == 1)
     return bounds * (1.0 + 1e-9)
 
 
