@@ -11,7 +11,7 @@ import distributed
 import pandas as pd
 import pytest
 
-from analysis.backends import DaskBackend, LocalBackend, RunError
+from analysis.backends import DaskBackend, LocalBackend, RunError, dask_batches
 from analysis.provenance import model_version
 from analysis.store import Store
 
@@ -81,15 +81,28 @@ def die_once(marker: str, value: int) -> int:
 
 def test_a_task_lost_with_its_worker_is_resubmitted(tmp_path):
     # With no failures allowed, the scheduler gives up on the task as soon as its worker dies (KilledWorker);
-    # the backend must submit it again rather than fail the sweep.
+    # the backend must submit it again rather than fail the sweep. Six tasks on one worker go in batches of 3, 1 and
+    # 1 and 1, so the worker dies with a whole batch, which must come back whole.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with DaskBackend("local", workers=1) as backend:
-            results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(1, (5,)), (2, (7,))]))
-            # An error of the task itself is the task's, not Dask's: not retried, and named.
+            results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(i, (i,)) for i in range(6)]))
+            # An error of a task itself is the task's, not Dask's: not retried, and named, in a batch too.
             with pytest.raises(RunError, match="ZeroDivisionError") as raised:
-                dict(backend.map(reciprocal, (), [(4, (0,))]))
-    assert results == {1: 10, 2: 14}
+                dict(backend.map(reciprocal, (), [(i, (i - 4,)) for i in range(8)]))
+    assert results == {i: 2 * i for i in range(6)}
     assert raised.value.task_id == 4
+
+
+@pytest.mark.parametrize("count, workers, sizes", [
+    (3, 2, [1, 1, 1]),  # no more tasks than two per worker: one each
+    (24, 2, [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+    (6, 1, [3, 1, 1, 1]),
+    (80, 2, [8] * 7 + [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+])
+def test_dask_batches_share_round_trips_but_leave_every_worker_work(count, workers, sizes):
+    batches = list(dask_batches(((i, (i,)) for i in range(count)), workers))
+    assert [len(b) for b in batches] == sizes
+    assert [task for batch in batches for task in batch] == [(i, (i,)) for i in range(count)]
 
 
 def test_model_version_is_stable():
