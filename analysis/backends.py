@@ -20,13 +20,14 @@ which names the task and carries the error (and, when raised from a worker, its 
 - ``DaskBackend("tcp://HOST:8786")``: connects to a cluster started with the stock ``dask scheduler`` and
   ``dask worker tcp://HOST:8786 --nthreads 1 --nworkers N`` commands (docs/sweeps.md).
 
-On Dask tasks travel in batches (``dask_batches``): each Dask task costs a round trip through the scheduler, about
-10 ms per task measured on a LocalCluster of two workers, as much as a third of a small run, so up to
-``DASK_BATCH`` runs share one when many are waiting, and fewer near the end, so that every worker keeps busy. Every
-batch is submitted with ``pure=False`` (two runs with equal arguments are still two runs), the number of batches in
-flight is bounded, and a batch lost with its worker (``KilledWorker``, a closed connection) is resubmitted up to
-``LOST_WORKER_RETRIES`` times. An exception raised by a task itself is not retried: the same arguments would raise
-it again.
+On Dask short runs travel in batches (``dask_batches``): each Dask task costs a round trip through the scheduler,
+about 10 ms per task measured on a LocalCluster of two workers, as much as a third of a small run. Batches start at
+one run; once runs have come back, a batch holds about ``BATCH_SECONDS`` of work at the pace seen so far (at most
+``DASK_BATCH`` runs), so long runs stay one to a task (progress shows as they finish, and a killed sweep loses
+little), and batches shrink again near the end so that every worker keeps busy. Every batch is submitted with
+``pure=False`` (two runs with equal arguments are still two runs), the number of batches in flight is bounded, and
+a batch lost with its worker (``KilledWorker``, a closed connection) is resubmitted up to ``LOST_WORKER_RETRIES``
+times. An exception raised by a task itself is not retried: the same arguments would raise it again.
 """
 
 import contextlib
@@ -35,6 +36,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from analysis.provenance import model_version
 LOST_WORKER_RETRIES = 3
 CONNECT_TIMEOUT_S = 20
 DASK_BATCH = 8  # the most runs in one Dask task
+BATCH_SECONDS = 2.0  # about how much work, in one worker's seconds, a batch of short runs holds
 
 
 class BackendError(Exception):
@@ -90,19 +93,28 @@ def _call_batch(function, common: tuple, batch: list):
     return [(task_id, _call(function, *common, *args)) for task_id, args in batch]
 
 
-def dask_batches(tasks, workers: int):
-    """``tasks`` in batches for Dask: as many as ``DASK_BATCH`` while the waiting tasks (read up to
-    ``2 * workers * DASK_BATCH`` ahead) give every worker two batches of that size, smaller when fewer wait, down to
-    one task each at the end, so the last batches spread over the workers."""
+def dask_batches(tasks, workers: int, most=lambda: DASK_BATCH):
+    """``tasks`` in batches for Dask: as many as ``most()`` (asked for each batch, at most ``DASK_BATCH``) while the
+    waiting tasks (read up to ``2 * workers * DASK_BATCH`` ahead) give every worker two batches of that size, smaller
+    when fewer wait, down to one task each at the end, so the last batches spread over the workers."""
     tasks, waiting = iter(tasks), []
     ahead = 2 * workers * DASK_BATCH
     while True:
         waiting.extend(itertools.islice(tasks, ahead - len(waiting)))
         if not waiting:
             return
-        size = max(1, min(DASK_BATCH, len(waiting) // (2 * workers)))
+        size = max(1, min(most(), DASK_BATCH, len(waiting) // (2 * workers)))
         yield waiting[:size]
         del waiting[:size]
+
+
+def batch_size(elapsed: float, finished: int, workers: int) -> int:
+    """How many runs make about ``BATCH_SECONDS`` of a worker's time, at the pace of the ``finished`` runs over
+    ``elapsed`` seconds on ``workers`` workers; one until a run has finished."""
+    if finished == 0:
+        return 1
+    seconds_per_run = elapsed * workers / finished
+    return max(1, min(DASK_BATCH, int(BATCH_SECONDS / max(seconds_per_run, 1e-9))))
 
 
 def _checked(task_id, result):
@@ -226,7 +238,9 @@ class DaskBackend:
         lost = (distributed.KilledWorker, CommClosedError, CancelledError)
         # ``common`` goes with every batch rather than being scattered once: scattered data dies with the workers
         # holding it, and every batch needing it would then be cancelled instead of retried. It is small.
-        batches = dask_batches(tasks, self.workers)
+        started, finished = time.monotonic(), 0
+        batches = dask_batches(tasks, self.workers,
+                               lambda: batch_size(time.monotonic() - started, finished, self.workers))
         limit = 2 * self.workers + 2
         ids, attempts = {}, {}
         running = distributed.as_completed()
@@ -260,6 +274,7 @@ class DaskBackend:
                                        f"{first_line}") from None
                 finally:
                     future.release()
+                finished += len(results)
                 for task_id, result in results:
                     yield task_id, _checked(task_id, result)
                 for next_batch in batches:

@@ -11,7 +11,7 @@ import distributed
 import pandas as pd
 import pytest
 
-from analysis.backends import DaskBackend, LocalBackend, RunError, dask_batches
+from analysis.backends import DaskBackend, LocalBackend, RunError, batch_size, dask_batches
 from analysis.provenance import model_version
 from analysis.store import Store
 
@@ -71,9 +71,9 @@ def test_dask_cluster_and_local_processes_give_identical_results(tmp_path, local
     pd.testing.assert_frame_equal(Store(tmp_path / "out").read_runs(), local_processes, check_exact=True)
 
 
-def die_once(marker: str, value: int) -> int:
-    """Kill the worker process running it the first time it is called for ``marker``."""
-    if not os.path.exists(marker):
+def die_at(marker: str, value: int) -> int:
+    """Kill the worker process running it the first time it is called with the value 5."""
+    if value == 5 and not os.path.exists(marker):
         open(marker, "w").close()
         os._exit(1)
     return value * 2
@@ -81,28 +81,42 @@ def die_once(marker: str, value: int) -> int:
 
 def test_a_task_lost_with_its_worker_is_resubmitted(tmp_path):
     # With no failures allowed, the scheduler gives up on the task as soon as its worker dies (KilledWorker);
-    # the backend must submit it again rather than fail the sweep. Six tasks on one worker go in batches of 3, 1 and
-    # 1 and 1, so the worker dies with a whole batch, which must come back whole.
+    # the backend must submit it again rather than fail the sweep. Twelve quick tasks on one worker: four single
+    # runs first, then (at the pace they came back) a batch of 4 to 7, which the worker dies with and which must come
+    # back whole.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with DaskBackend("local", workers=1) as backend:
-            results = dict(backend.map(die_once, (str(tmp_path / "marker"),), [(i, (i,)) for i in range(6)]))
+            results = dict(backend.map(die_at, (str(tmp_path / "marker"),), [(i, (i,)) for i in range(12)]))
             # An error of a task itself is the task's, not Dask's: not retried, and named, in a batch too.
             with pytest.raises(RunError, match="ZeroDivisionError") as raised:
                 dict(backend.map(reciprocal, (), [(i, (i - 4,)) for i in range(8)]))
-    assert results == {i: 2 * i for i in range(6)}
+    assert (tmp_path / "marker").exists(), "the worker died once"
+    assert results == {i: 2 * i for i in range(12)}
     assert raised.value.task_id == 4
 
 
-@pytest.mark.parametrize("count, workers, sizes", [
-    (3, 2, [1, 1, 1]),  # no more tasks than two per worker: one each
-    (24, 2, [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
-    (6, 1, [3, 1, 1, 1]),
-    (80, 2, [8] * 7 + [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+@pytest.mark.parametrize("count, workers, most, sizes", [
+    (3, 2, 8, [1, 1, 1]),  # no more tasks than two per worker: one each
+    (24, 2, 8, [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+    (6, 1, 8, [3, 1, 1, 1]),
+    (80, 2, 8, [8] * 7 + [6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]),
+    (24, 2, 2, [2] * 9 + [1] * 6),  # long runs: the pace caps the batch
+    (5, 2, 1, [1] * 5),
 ])
-def test_dask_batches_share_round_trips_but_leave_every_worker_work(count, workers, sizes):
-    batches = list(dask_batches(((i, (i,)) for i in range(count)), workers))
+def test_dask_batches_share_round_trips_but_leave_every_worker_work(count, workers, most, sizes):
+    batches = list(dask_batches(((i, (i,)) for i in range(count)), workers, lambda: most))
     assert [len(b) for b in batches] == sizes
     assert [task for batch in batches for task in batch] == [(i, (i,)) for i in range(count)]
+
+
+@pytest.mark.parametrize("elapsed, finished, workers, size", [
+    (0.0, 0, 2, 1),  # nothing back yet: one run a task
+    (1.0, 100, 2, 8),  # 20 ms a run: the most a batch holds
+    (1.0, 4, 2, 4),  # 0.5 s a run: four make the batch's 2 s
+    (10.0, 2, 2, 1),  # 10 s a run: one
+])
+def test_batch_size_holds_about_two_seconds_of_a_workers_time(elapsed, finished, workers, size):
+    assert batch_size(elapsed, finished, workers) == size
 
 
 def test_model_version_is_stable():
