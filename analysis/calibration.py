@@ -95,10 +95,8 @@ class Moment:
     def key(self) -> str:
         return f"{self.name}_{self.year}"
 
-    def simulated(self, frame: pd.DataFrame, years: np.ndarray | None = None) -> float:
-        """The moment in one run's ``frame``; ``years``, the year of each row, if already known."""
-        if years is None:
-            years = frame_years(frame)
+    def simulated(self, frame: pd.DataFrame, years: np.ndarray) -> float:
+        """The moment in one run's ``frame``, whose rows fall in ``years`` (``frame_years``)."""
         series = frame[self.output].to_numpy(dtype=float)[years == self.year]
         value = {"sum": series.sum, "mean": series.mean, "december": lambda: series[-1]}[self.aggregate]()
         return float(value) / self.divisor
