@@ -2,7 +2,8 @@
 
 A profile holds sizes (population, resident labour force, migrant stock, banned stock), the GDP path, home wages,
 household size, the regional split and the destination split, each with its source. It may also override registry
-defaults in a ``[parameters]`` table (for example no patent fee for citizens of Eurasian Economic Union members).
+defaults in a ``[parameters]`` table, and say from which month its citizens need no Russian work patent (a
+``[treaty]`` table: Eurasian Economic Union membership; ``sim.mechanisms.legal_status.patent_fee_due``).
 """
 
 import dataclasses
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import parameters
+from sim.calendar import parse_month
 
 COUNTRIES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "countries"
 
@@ -52,6 +54,8 @@ class CountryProfile:
     region_relative_wage: np.ndarray
     parameter_overrides: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # The first month (absolute) from which citizens work in Russia without a patent; None if they always need one.
+    patent_free_from: int | None = None
     # Read the series as the data stood at the end of this year (``known_by``); None reads every point.
     data_until_year: int | None = None
     # Each series' points dated ``data_until_year`` or earlier (set by ``known_by``).
@@ -214,6 +218,16 @@ def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
                 overrides[key] = parameters.check_value(key, value)
             except ValueError as error:
                 fail(f"parameters.{error}")
+        patent_free_from = None
+        treaty = data.get("treaty")
+        if treaty is not None:
+            if not isinstance(treaty, dict) or not treaty.get("source"):
+                fail("treaty.source: every figure needs a source")
+            try:
+                patent_free_from = parse_month(treaty.get("patent_free_from"))
+            except ValueError as error:
+                fail(f"treaty.patent_free_from: {error}")
+            sources["treaty.patent_free_from"] = treaty["source"]
         return CountryProfile(
             name=meta["name"], display_name=meta.get("display_name", meta["name"]),
             currency=meta.get("currency", "local"), path=path, facts=facts,
@@ -223,7 +237,7 @@ def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
                                                   "regions.population_share", total=1.0),
             region_migrant_share=_share_vector(regions.get("migrant_share"), n, "regions.migrant_share", total=1.0),
             region_relative_wage=_share_vector(regions.get("relative_wage"), n, "regions.relative_wage"),
-            parameter_overrides=overrides, sources=sources,
+            parameter_overrides=overrides, sources=sources, patent_free_from=patent_free_from,
         )
     except KeyError as error:
         fail(f"{error.args[0]}: missing")

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim import country, outputs, parameters, population
 from sim.calendar import format_month, fractional_year, parse_month
-from sim.mechanisms import russian_prices
+from sim.mechanisms import legal_status, russian_prices
 from sim.random_streams import master_key
 from sim.timeline import Shock, Timeline
 
@@ -99,8 +99,12 @@ class MigrationModel(mesa.Model):
         return parameters.Values(**values)
 
     def levers_at(self, month: int) -> dict[str, float]:
-        """The levers in ``month``: the timeline's values with the Russian price and wage trend applied."""
-        return self.russian_trend.apply(self.timeline.values_at(month), month)
+        """The levers in ``month``: the timeline's values with the Russian price and wage trend applied, and the
+        patent fee this country's citizens actually pay."""
+        values = self.russian_trend.apply(self.timeline.values_at(month), month)
+        values["patent_fee_rub"] = legal_status.patent_fee_due(values["patent_fee_rub"], month,
+                                                               self.profile.patent_free_from)
+        return values
 
     def step(self):
         month = self.month

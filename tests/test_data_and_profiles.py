@@ -43,7 +43,27 @@ def test_profiles_differ_by_country_not_by_name_only():
     tj, kg, uz = (country.load(name) for name in ("tajikistan", "kyrgyzstan", "uzbekistan"))
     assert tj.facts != kg.facts != uz.facts
     assert tj.region_names != kg.region_names != uz.region_names
-    assert kg.parameter_overrides.get("patent_fee_rub") == 0  # Eurasian Economic Union: no patent in Russia
+    # Eurasian Economic Union since August 2015: no patent in Russia from then; the others always need one.
+    assert (kg.patent_free_from, tj.patent_free_from, uz.patent_free_from) == (2015 * 12 + 7, None, None)
+
+
+def test_a_treaty_country_pays_no_patent_whatever_fee_a_scenario_sets():
+    fee_for_all = {"lever": "patent_fee_rub", "mode": "set", "value": 7500, "start": "2015-01"}
+    kyrgyz = MigrationModel(scale=3000, rng=1, country_profile="kyrgyzstan", start="2015-06", spinup_months=0,
+                            shocks=[fee_for_all])
+    kyrgyz.run_for(4)
+    assert kyrgyz.levers().patent_fee_rub.tolist() == [7500, 7500, 0, 0]  # June, July, then August 2015 on
+    tajik = MigrationModel(scale=3000, rng=1, start="2015-06", spinup_months=0, shocks=[fee_for_all])
+    tajik.run_for(4)
+    assert tajik.levers().patent_fee_rub.tolist() == [7500] * 4
+
+
+def test_a_profile_with_a_malformed_treaty_month_is_refused(tmp_path):
+    text = (country.COUNTRIES_DIR / "kyrgyzstan.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('patent_free_from = "2015-08"', 'patent_free_from = "August 2015"'))
+    with pytest.raises(country.ProfileError, match=r"bad.toml: treaty.patent_free_from: expected a date as YYYY-MM"):
+        country.load(bad)
 
 
 def test_unknown_country_is_refused_with_a_suggestion():

@@ -74,3 +74,11 @@ def test_a_patent_fee_of_zero_means_no_patent_is_needed(world, within):
     assert within(1 - p.documented[:third].mean(), 0.05 * 0.5, third)  # registration problems only
     assert within(1 - p.documented[third:2 * third].mean(), 0.05, third)  # jobless: no patent to stop paying
     assert p.documented[2 * third:].all()  # the irregular need no patent, jobless or not
+
+
+def test_a_treaty_country_pays_no_patent_from_its_month():
+    august_2015 = 2015 * 12 + 7
+    assert legal_status.patent_fee_due(4000.0, august_2015 - 1, august_2015) == 4000.0
+    assert legal_status.patent_fee_due(4000.0, august_2015, august_2015) == 0.0
+    assert legal_status.patent_fee_due(4000.0, august_2015 + 120, august_2015) == 0.0
+    assert legal_status.patent_fee_due(4000.0, august_2015 + 120, None) == 4000.0

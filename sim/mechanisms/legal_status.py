@@ -9,6 +9,9 @@ more when checks expel the irregular: the chance of regularising rises, and that
 status lapse falls, by the factor 1 + ``status_enforcement_coef`` x the monthly chance (in %) that an irregular
 migrant is expelled after a check. A patent fee of zero means no patent is needed: nobody is irregular for want of
 one (the irregular regularise at once, jobless or not), and status lapses only through registration problems.
+Citizens of a country whose profile names the month its treaty took effect (``treaty.patent_free_from``: the
+Eurasian Economic Union lets members' citizens work in Russia without a patent, Treaty of 29 May 2014 art. 97) pay no
+patent from that month, whatever fee a scenario sets for everyone else (``patent_fee_due``).
 Since February 2025 irregular migrants are put on the register; a listed person loses banking and driving rights
 (so remits informally, see remittances) and may be expelled (see enforcement).
 """
@@ -18,6 +21,14 @@ from numba import njit
 from sim import random_streams as rs
 from sim import tally as t
 from sim.mechanisms.grievance import aggrieve
+
+
+def patent_fee_due(patent_fee_rub, month, patent_free_from):
+    """The monthly patent fee a migrant from this country pays in ``month`` (absolute): the lever's fee, or nothing
+    from the month the country's citizens need no patent (None: they always need one)."""
+    if patent_free_from is not None and month >= patent_free_from:
+        return 0.0
+    return patent_fee_rub
 
 
 @njit(cache=True, inline="always")
