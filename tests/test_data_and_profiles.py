@@ -47,6 +47,14 @@ def test_profiles_differ_by_country_not_by_name_only():
     assert (kg.patent_free_from, tj.patent_free_from, uz.patent_free_from) == (2015 * 12 + 7, None, None)
 
 
+@pytest.mark.parametrize("name", ["tajikistan", "kyrgyzstan", "uzbekistan"])
+def test_no_profile_has_more_bans_before_2013_than_after(name):
+    """Russia applied re-entry bans at scale from mid-2013 (policy_timeline.csv): a profile's series must not run
+    its later fall backwards into hundreds of thousands banned at the history's 2008 start."""
+    profile = country.load(name)
+    assert profile.at("banned_stock", 2008.0) < profile.at("banned_stock", 2014.5) / 2
+
+
 def test_a_treaty_country_pays_no_patent_whatever_fee_a_scenario_sets():
     fee_for_all = {"lever": "patent_fee_rub", "mode": "set", "value": 7500, "start": "2015-01"}
     kyrgyz = MigrationModel(scale=3000, rng=1, country_profile="kyrgyzstan", start="2015-06", spinup_months=0,
