@@ -654,8 +654,10 @@ def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: s
 
     Optional columns: ``naive_<name>`` baselines are drawn as broken lines; ``model_formal_median`` with
     ``data_cbr`` get a second panel (formal channels against the Central Bank of Russia's money-transfer series);
-    ``metric`` (and ``unit``) give one panel per metric. ``calibration_years`` are shaded, so what is out of
-    sample shows; ``known_misses`` ({year: why}) are marked with a dotted line and a short label."""
+    ``metric`` (and ``unit``) give one panel per metric; ``data_label`` names a panel's data (else
+    ``data_label``); ``fitted`` false marks a panel with no calibration years. ``calibration_years`` are shaded
+    (only in fitted panels), so what is out of sample shows; ``known_misses`` ({year: why}) are marked with a
+    dotted line and a short label."""
     formal = {"model_formal_median", "data_cbr"} <= set(hindcast.columns)
     if "metric" in hindcast.columns:
         panels = [(metric, frame, "model_median", "data") for metric, frame in hindcast.groupby("metric", sort=False)]
@@ -666,15 +668,18 @@ def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: s
     notes = ["Band: 5-95% of replicates; line: model median; points: data, whiskers: the range of published "
              "figures."]
     if len(calibration_years):
+        never_fitted = "fitted" in hindcast.columns and not hindcast["fitted"].astype(bool).all()
         notes.append(f"Shaded: calibration years ({min(calibration_years)}-{max(calibration_years)}); later years "
-                     "are out of sample.")
+                     + ("and unshaded panels (never fitted) " if never_fitted else "") + "are out of sample.")
     if known_misses:
         notes.append("Dotted lines: known misses, explained in validation.json and the report.")
     fig = new_figure(0.6 + 2.8 * len(panels), meta, *notes)
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (metric, frame, model, data) in zip(axes, panels, strict=True):
         frame = frame.sort_values("year")
-        numbers = frame.drop(columns=[c for c in ("metric", "unit") if c in frame.columns]).astype(float)
+        numbers = frame.drop(columns=[c for c in ("metric", "unit", "data_label", "fitted")
+                                      if c in frame.columns]).astype(float)
+        shown_data = frame["data_label"].iloc[0] if "data_label" in frame.columns else data_label
         year = numbers["year"].to_numpy()
         if model == "model_median":
             ax.fill_between(year, numbers["model_p05"], numbers["model_p95"], color=OKABE_ITO[0], alpha=0.25,
@@ -689,11 +694,11 @@ def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: s
             low = (numbers["data"] - numbers.get("data_low", numbers["data"])).clip(lower=0)
             high = (numbers.get("data_high", numbers["data"]) - numbers["data"]).clip(lower=0)
             ax.errorbar(year, numbers["data"], yerr=[low.to_numpy(), high.to_numpy()], fmt="o", color="black",
-                        markersize=4, elinewidth=1, capsize=2.5, label=f"{data_label} (low-high)", zorder=4)
+                        markersize=4, elinewidth=1, capsize=2.5, label=f"{shown_data} (low-high)", zorder=4)
         else:
             ax.plot(year, numbers[data], "s", color="black", markersize=4, zorder=4,
                     label="CBR money transfers, Russia to Tajikistan")
-        if len(calibration_years):
+        if len(calibration_years) and ("fitted" not in frame.columns or frame["fitted"].astype(bool).all()):
             ax.axvspan(min(calibration_years) - 0.5, max(calibration_years) + 0.5, color="#eeeeee", zorder=0,
                        linewidth=0)
         for miss_year, why in (known_misses or {}).items():

@@ -260,8 +260,8 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     for column in ("country", "moment", "year", "observed", "observed_low", "observed_high", "model_median",
                    "model_p05", "model_p95", "rouble_only", "persistence", "inside_predictive_band"):
         assert column in card.columns
-    assert set(card["country"]) == {"tajikistan", "uzbekistan"}
-    assert (card[card.country == "uzbekistan"]["period"] == "held_out").all()
+    assert set(card["country"]) == {"tajikistan", "uzbekistan", "kyrgyzstan"}
+    assert (card[card.country != "tajikistan"]["period"] == "held_out").all()
     assert (card[card.period == "fit"]["year"] <= 2013).all()
     # The 2023 deportations sized a lever: an input, not a held-out check, so coverage leaves it out.
     sized = card[(card.moment == "deportations") & (card.year == 2023)]
@@ -274,7 +274,11 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
         assert key in fields
     assert "unemployment_ilo" in fields["home_economy"]["out_of_sample_within"]
     assert "unemployment_ilo" in completed.stdout and (out / "home_economy.csv").exists()
-    for country in ("tajikistan", "uzbekistan"):
+    # The figure's table: the fitted country's remittances first, the never-fitted countries marked so.
+    table = pd.read_csv(out / "hindcast.csv")
+    assert table["metric"].iloc[0] == "tajikistan remittances_usd_bn"
+    assert (table["fitted"] == table["metric"].str.startswith("tajikistan")).all()
+    for country in ("tajikistan", "uzbekistan", "kyrgyzstan"):
         parts = fields["decomposition_2013_2016"][country]["model"]
         total = sum(parts[name]["median"] for name in ("exchange_rate", "rouble_wages", "migrant_stock", "behaviour"))
         assert total == pytest.approx(parts["total"]["median"], abs=0.05)

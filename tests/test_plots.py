@@ -3,6 +3,7 @@ footnote, on small real runs and on contract-following synthetic tables."""
 
 import matplotlib.dates as mdates
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from test_plots_fixtures import (
@@ -228,3 +229,16 @@ def test_tick_labels_carry_enough_decimals_for_every_tick():
     assert formatter(10000) == "10,000"
     formatter.set_locs([-10, 0, 10])
     assert formatter(-10) == "\u221210"
+
+
+def test_hindcast_shades_calibration_years_only_in_fitted_panels_and_names_each_panels_data():
+    fitted, never = hindcast(), hindcast()
+    fitted["metric"], fitted["fitted"], fitted["data_label"] = "tajikistan remittances_usd_bn", True, "World Bank"
+    never["metric"], never["fitted"], never["data_label"] = "kyrgyzstan remittances_usd_bn", False, "NBKR"
+    fig = plots.hindcast_figure(pd.concat([fitted, never]), META, calibration_years=[2013, 2014])
+    shaded = [[p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0.933, 0.933, 0.933), abs=0.01)]
+              for ax in fig.axes]
+    assert [len(s) for s in shaded] == [1, 0]
+    assert [ax.get_legend().get_texts()[-1].get_text() for ax in fig.axes] == ["World Bank (low-high)",
+                                                                               "NBKR (low-high)"]
+    assert "unshaded panels (never fitted)" in footnote(fig)

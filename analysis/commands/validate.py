@@ -1,4 +1,5 @@
-"""``run.py validate``: the validation scorecard, Tajikistan and Uzbekistan, 2010-2024 (see analysis/validation.py)."""
+"""``run.py validate``: the validation scorecard, Tajikistan, Uzbekistan and Kyrgyzstan, 2010-2024 (see
+analysis/validation.py)."""
 
 import hashlib
 import time
@@ -13,14 +14,16 @@ from sim.scenario import base_values
 DEFAULT_SCENARIO = calibration.HISTORY_SCENARIO
 DEFAULT_OUT = "results/validation"
 DEFAULT_DRAWS = 40
-COUNTRIES = ("tajikistan", "uzbekistan")
+COUNTRIES = ("tajikistan", "uzbekistan", "kyrgyzstan")
 
 
 def register(subparsers):
     parser = subparsers.add_parser(
-        "validate", help="score the 2010-2024 hindcast (Tajikistan, and Uzbekistan never fitted) against the data",
+        "validate", help="score the 2010-2024 hindcast (Tajikistan; Uzbekistan and Kyrgyzstan, never fitted) against "
+                         "the data",
         description="Runs the historical scenario with posterior draws for Tajikistan and, with the Tajik posterior "
-                    "and the Uzbek profile, for Uzbekistan, and scores every declared observation (remittances, "
+                    "and each country's profile, for Uzbekistan and Kyrgyzstan (no patent from August 2015), and "
+                    "scores every declared observation (remittances, "
                     "CBR transfers, stocks, flows, bans, naturalisations) against the model's 5-95 % predictive "
                     "band and the rouble-only and persistence baselines. Writes scorecard.csv, validation.json "
                     "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition), home_economy.csv (ILO "
@@ -67,6 +70,9 @@ def main(args):
         "calibration_file": str(point) if point.exists() else None,
         "calibration_sha256": hashlib.sha256(point.read_bytes()).hexdigest() if point.exists() else None,
         "unit": "USD bn per year",
+        "data_source": "World Bank/KNOMAD, CBU and NBKR remittance estimates (low-high = range of published "
+                       "figures) and Central Bank of Russia money-transfer statistics "
+                       "(analysis/data/<country>_annual.csv)",
         **provenance.stamp(history, seed=args.seed, parameters=base_values(history.country, history.parameters)),
     }
     with atomic_directory(out, "validation", inputs=history.sources) as staging:
