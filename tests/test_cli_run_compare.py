@@ -161,3 +161,18 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     assert main(["run", BASELINE, "--months", "1", "--out", str(target), *QUICK]) == 2
     assert capsys.readouterr().err == f"error: --out: {target} exists and is not a directory\n"
     assert target.read_text() == "not a directory"
+
+
+def test_run_warns_once_when_a_scenario_sets_a_patent_fee_its_country_does_not_pay(tmp_path, capsys):
+    kyrgyz = tmp_path / "kyrgyz_summit.toml"
+    kyrgyz.write_text(f'[scenario]\nname = "kyrgyz_summit"\nextends = "{ROOT / "scenarios" / "summit_safeguards.toml"}"'
+                      '\ncountry = "kyrgyzstan"\n')
+    out = tmp_path / "out"
+    assert main(["run", str(kyrgyz), "--months", "3", "--replicates", "1", "--workers", "1", "--point-estimate",
+                 "--out", str(out), *QUICK]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "patent_fee_rub" in line]
+    assert warnings == [f"warning: {kyrgyz}: patent_fee_rub does not reach migrants from kyrgyzstan from 2015-08: "
+                        "they need no patent (the profile's [treaty])"]
+    assert main(["run", str(ROOT / "scenarios" / "summit_safeguards.toml"), "--months", "3", "--replicates", "1",
+                 "--workers", "1", "--point-estimate", "--out", str(tmp_path / "tajik"), *QUICK]) == 0
+    assert "patent_fee_rub" not in capsys.readouterr().err

@@ -12,6 +12,7 @@ from analysis.commands.run import (
     posterior_draws,
     simulate,
     warn_if_imprecise,
+    warn_if_patent_free,
 )
 from sim.scenario import ScenarioError
 
@@ -71,6 +72,7 @@ def main(args):
     inputs = [path for s in scenarios for path in s.sources]
     check_output_directory(out, "compare", inputs=inputs)
     warn_if_imprecise(args.scale)
+    warn_if_patent_free(scenarios)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:
