@@ -124,7 +124,13 @@ OBSERVED = (
     Series("kyrgyzstan", "cbr_transfers_usd_bn", "kyrgyzstan_annual.csv", "cbr_transfers_ru_kg_usd_bn",
            source="Central Bank of Russia transfers Russia->Kyrgyzstan (kyrgyzstan_annual.csv), +-10 %"),
     # Uzbekistan and Kyrgyzstan, facts.md and the profiles' sources.
+    Point("uzbekistan", "migrants_in_russia", 2013, 2.46e6, 2.21e6, 2.71e6, "FMS, 2 December 2013"),
+    Point("uzbekistan", "migrants_in_russia", 2014, 2.343e6, 2.11e6, 2.58e6, "FMS, 3 March 2014"),
+    Point("uzbekistan", "migrants_in_russia", 2015, 2.1e6, 1.89e6, 2.31e6, "FMS, 1 April 2015"),
     Point("uzbekistan", "migrants_in_russia", 2016, 1.755e6, 1.58e6, 1.93e6, "FMS, 5 April 2016"),
+    Point("kyrgyzstan", "migrants_in_russia", 2013, 557_800, 502_000, 614_000, "FMS, 2 December 2013"),
+    Point("kyrgyzstan", "migrants_in_russia", 2014, 525_804, 473_000, 578_000, "FMS, 3 March 2014"),
+    Point("kyrgyzstan", "migrants_in_russia", 2015, 507_400, 457_000, 558_000, "FMS, 1 April 2015"),
     Point("kyrgyzstan", "migrants_in_russia", 2016, 574_000, 517_000, 631_000, "FMS, 5 April 2016"),
 )
 
