@@ -104,6 +104,10 @@ OBSERVED = (
            "remit_usd_bn_high", source="World Bank/CBU estimates (uzbekistan_annual.csv)"),
     Series("uzbekistan", "cbr_transfers_usd_bn", "uzbekistan_annual.csv", "cbr_transfers_ru_uz_usd_bn",
            source="Central Bank of Russia transfers Russia->Uzbekistan (uzbekistan_annual.csv, approximate), +-10 %"),
+    Series("kyrgyzstan", "remittances_usd_bn", "kyrgyzstan_annual.csv", "remit_usd_bn", "remit_usd_bn_low",
+           "remit_usd_bn_high", source="World Bank/KNOMAD and NBKR (kyrgyzstan_annual.csv)"),
+    Series("kyrgyzstan", "cbr_transfers_usd_bn", "kyrgyzstan_annual.csv", "cbr_transfers_ru_kg_usd_bn",
+           source="Central Bank of Russia transfers Russia->Kyrgyzstan (kyrgyzstan_annual.csv), +-10 %"),
     # Tajikistan, facts.md.
     Point("tajikistan", "migrants_abroad", 2011, 1.03e6, 0.93e6, 1.13e6, "Tajik Migration Service 2011"),
     Point("tajikistan", "departures", 2011, 735_031, 661_500, 808_500, "Tajik Labour Ministry 2011"),
@@ -119,10 +123,6 @@ OBSERVED = (
     Point("tajikistan", "naturalisations", 2018, 35_000, 31_500, 38_500, "Russian citizenship granted to Tajiks"),
     Point("tajikistan", "naturalisations", 2019, 44_700, 40_200, 49_200, "Russian citizenship granted to Tajiks"),
     Point("tajikistan", "deportations", 2023, 11_000, 9_000, 13_000, "about 11k deportations of Tajiks (2023)"),
-    Series("kyrgyzstan", "remittances_usd_bn", "kyrgyzstan_annual.csv", "remit_usd_bn", "remit_usd_bn_low",
-           "remit_usd_bn_high", source="World Bank/KNOMAD and NBKR (kyrgyzstan_annual.csv)"),
-    Series("kyrgyzstan", "cbr_transfers_usd_bn", "kyrgyzstan_annual.csv", "cbr_transfers_ru_kg_usd_bn",
-           source="Central Bank of Russia transfers Russia->Kyrgyzstan (kyrgyzstan_annual.csv), +-10 %"),
     # Uzbekistan and Kyrgyzstan, facts.md and the profiles' sources.
     Point("uzbekistan", "migrants_in_russia", 2013, 2.46e6, 2.21e6, 2.71e6, "FMS, 2 December 2013"),
     Point("uzbekistan", "migrants_in_russia", 2014, 2.343e6, 2.11e6, 2.58e6, "FMS, 3 March 2014"),
