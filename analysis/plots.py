@@ -655,9 +655,9 @@ def hindcast_figure(hindcast: pd.DataFrame, meta: dict, title: str = "", unit: s
     Optional columns: ``naive_<name>`` baselines are drawn as broken lines; ``model_formal_median`` with
     ``data_cbr`` get a second panel (formal channels against the Central Bank of Russia's money-transfer series);
     ``metric`` (and ``unit``) give one panel per metric; a ``data_label`` column names a panel's data (else the
-    ``data_label`` argument does); ``fitted`` false marks a panel with no calibration years. ``calibration_years`` are shaded
-    (only in fitted panels), so what is out of sample shows; ``known_misses`` ({year: why}) are marked with a
-    dotted line and a short label."""
+    ``data_label`` argument does); ``fitted`` false marks a panel with no calibration years. ``calibration_years``
+    are shaded (only in fitted panels), so what is out of sample shows; ``known_misses`` ({year: why}) are marked
+    with a dotted line and a short label."""
     formal = {"model_formal_median", "data_cbr"} <= set(hindcast.columns)
     if "metric" in hindcast.columns:
         panels = [(metric, frame, "model_median", "data") for metric, frame in hindcast.groupby("metric", sort=False)]

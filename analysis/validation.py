@@ -366,6 +366,9 @@ def summarise(card: pd.DataFrame, runs: dict[str, pd.DataFrame]) -> dict:
             "known_misses": {str(year): why for year, why in KNOWN_MISSES.items()}}
 
 
+SERIES_TITLES = {"remittances_usd_bn": "remittances", "cbr_transfers_usd_bn": "money transfers from Russia (CBR)"}
+
+
 def hindcast_table(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard's money series in the long form ``plots.hindcast_figure`` draws (one panel per series): the
     fitted country first, each series' source named (``data_label``), and ``fitted`` true where its calibration
@@ -376,9 +379,12 @@ def hindcast_table(card: pd.DataFrame) -> pd.DataFrame:
     moments = list(MEASURES)
     money = money.assign(_country=money["country"].map(order.index), _moment=money["moment"].map(moments.index))
     money = money.sort_values(["_country", "_moment", "year"], kind="stable")
+    fitted = ~money["country"].isin(NEVER_FITTED)
     table = pd.DataFrame({
-        "metric": money["country"] + " " + money["moment"], "unit": "USD bn per year", "year": money["year"],
-        "fitted": ~money["country"].isin(NEVER_FITTED), "data_label": money["source"].str.split(" [(]").str[0],
+        "metric": money["country"].str.title() + fitted.map({True: "", False: " (never fitted)"}) + ": " +
+        money["moment"].map(SERIES_TITLES),
+        "unit": "USD bn per year", "year": money["year"], "fitted": fitted,
+        "data_label": money["source"].str.split(" [(]").str[0],
         "model_median": money["model_median"], "model_p05": money["model_p05"], "model_p95": money["model_p95"],
         "data": money["observed"], "data_low": money["observed_low"], "data_high": money["observed_high"],
         "naive_rouble_only": money["rouble_only"], "naive_persistence": money["persistence"]})

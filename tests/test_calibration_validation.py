@@ -276,8 +276,9 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     assert "unemployment_ilo" in completed.stdout and (out / "home_economy.csv").exists()
     # The figure's table: the fitted country's remittances first, the never-fitted countries marked so.
     table = pd.read_csv(out / "hindcast.csv")
-    assert table["metric"].iloc[0] == "tajikistan remittances_usd_bn"
-    assert (table["fitted"] == table["metric"].str.startswith("tajikistan")).all()
+    assert table["metric"].iloc[0] == "Tajikistan: remittances"
+    assert (table["fitted"] == table["metric"].str.startswith("Tajikistan")).all()
+    assert "Kyrgyzstan (never fitted): money transfers from Russia (CBR)" in set(table["metric"])
     for country in ("tajikistan", "uzbekistan", "kyrgyzstan"):
         parts = fields["decomposition_2013_2016"][country]["model"]
         total = sum(parts[name]["median"] for name in ("exchange_rate", "rouble_wages", "migrant_stock", "behaviour"))
