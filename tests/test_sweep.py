@@ -143,3 +143,12 @@ def test_bad_flags_get_one_line_and_no_output(tmp_path, capsys, flags, message):
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert not out.exists()
+
+
+def test_a_sweep_warns_when_it_varies_a_patent_fee_its_country_does_not_pay(tmp_path, capsys):
+    kyrgyz = tmp_path / "kyrgyz.toml"
+    kyrgyz.write_text(f'[scenario]\nname = "kyrgyz"\nextends = "{SCENARIO}"\ncountry = "kyrgyzstan"\n')
+    assert main(["sweep", str(kyrgyz), "--vary", "patent_fee_rub=4000:8000:2", "--replicates", "1", "--scale",
+                 "4000", "--months", "2", "--workers", "1", "--no-plots",
+                 "--out", str(tmp_path / "out")]) == 0
+    assert "patent_fee_rub does not reach migrants from kyrgyzstan from 2015-08" in capsys.readouterr().err

@@ -6,6 +6,7 @@ finishes an interrupted sweep. Defaults: 3 replicates at 1:100 scale over the sc
 
 from analysis import cli
 from analysis.cli import InputError, positive_int
+from analysis.commands.run import warn_if_patent_free
 
 DEFAULT_REPLICATES = 3
 DEFAULT_SCALE = 100.0
@@ -202,6 +203,7 @@ def main(args):
         raise InputError(f"{'--vary' if args.vary else '--lhs'}: {error}") from None
     plan = with_posterior(sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
                                       scale=args.scale, months=months, engine=args.engine), args)
+    warn_if_patent_free([scenario], plan.design.names)
     out = execute(plan, args, f"results/{scenario.name}-sweep")
     from analysis.store import StoreError
 
