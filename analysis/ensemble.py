@@ -31,7 +31,7 @@ from analysis.backends import RunError, borrowed
 from analysis.formatting import format_value
 from analysis.runner import SetupError, replicate_seed, simulate
 from sim import country, outputs
-from sim.calendar import fractional_year, parse_month
+from sim.calendar import format_month, fractional_year, parse_month
 from sim.scenario import Scenario, base_values, horizon_end
 
 STATISTICS = ("median", "p05", "p95", "mean", "mean_ci_low", "mean_ci_high")
@@ -179,6 +179,12 @@ def bands(timeseries: pd.DataFrame, metrics=outputs.NAMES) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "metric", *STATISTICS])
 
 
+def patent_free_from(scenario: Scenario) -> str | None:
+    """The month from which the scenario's country needs no patent ("YYYY-MM"), or None: always needs one."""
+    month = country.patent_free_month(scenario.patent_free_from, country.load(scenario.country))
+    return None if month is None else format_month(month)
+
+
 def manifest(scenario: Scenario, *, replicates: int, seed: int, scale: float, months: int, engine: str,
              workers: int, overrides: dict | None = None) -> dict:
     """The provenance of a run (``run.json`` without timing)."""
@@ -191,6 +197,7 @@ def manifest(scenario: Scenario, *, replicates: int, seed: int, scale: float, mo
         "scenario_text": scenario.text,
         "data_files": [{"path": p, "sha256": h} for p, h in scenario.data_files],
         "country": scenario.country,
+        "patent_free_from": patent_free_from(scenario),
         "start": scenario.start,
         "end": horizon_end(scenario, months),
         "months": months,

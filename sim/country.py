@@ -124,6 +124,18 @@ class CountryProfile:
                          self.facts["destination_share_other"]])
 
 
+# A scenario's ``patent_free_from`` that sets aside a profile's treaty: the country's citizens always need a patent.
+PATENT_ALWAYS = "never"
+
+
+def patent_free_month(setting: str | None, profile: CountryProfile) -> int | None:
+    """The month (absolute) from which the country's citizens need no patent: a scenario's ``setting`` ("YYYY-MM",
+    or ``PATENT_ALWAYS``), else the profile's [treaty] month; None: they always need one. ValueError if malformed."""
+    if setting is None:
+        return profile.patent_free_from
+    return None if setting == PATENT_ALWAYS else parse_month(setting)
+
+
 def available() -> list[str]:
     return sorted(p.stem for p in COUNTRIES_DIR.glob("*.toml"))
 

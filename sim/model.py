@@ -34,7 +34,7 @@ class MigrationModel(mesa.Model):
     def __init__(self, scale: float = 100.0, start: str = "2025-01", *, engine: str = "fast",
                  country_profile: str = "tajikistan", params: dict | None = None, shocks=(),
                  calibrated: bool = True, spinup_months: int = 24, capacity_months: int = 120, rng=None,
-                 data_until: str | None = None, **overrides):
+                 data_until: str | None = None, patent_free_from: str | None = None, **overrides):
         super().__init__(rng=rng)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
             raise ValueError(f"scale: must be a positive number of persons per agent, got {scale!r}")
@@ -50,6 +50,10 @@ class MigrationModel(mesa.Model):
         self.data_until = parse_month(data_until) if data_until is not None else None
         self.profile = country.load(country_profile).known_by(
             None if self.data_until is None else self.data_until // 12)
+        try:
+            self.patent_free_from = country.patent_free_month(patent_free_from, self.profile)
+        except ValueError as error:
+            raise ValueError(f"patent_free_from: {error}, or \"{country.PATENT_ALWAYS}\"") from None
         chosen = dict(self.profile.parameter_overrides)
         if calibrated:
             chosen.update(country.calibrated_parameters(self.profile.name))
@@ -103,7 +107,7 @@ class MigrationModel(mesa.Model):
         patent fee this country's citizens actually pay."""
         values = self.russian_trend.apply(self.timeline.values_at(month), month)
         values["patent_fee_rub"] = legal_status.patent_fee_due(values["patent_fee_rub"], month,
-                                                               self.profile.patent_free_from)
+                                                               self.patent_free_from)
         return values
 
     def step(self):

@@ -7,6 +7,7 @@
     start = "2024-01"
     months = 60
     country = "tajikistan"        # optional
+    patent_free_from = "2027-01"  # optional: no patent needed from then (EAEU); "never"; default: the profile's
 
     [parameters]                  # registry overrides
     raid_intensity = 0.05
@@ -45,7 +46,7 @@ from sim.timeline import MODES, Shock, ShockRangeError, Timeline
 # long says more about the extrapolation than about any policy, so a longer horizon is taken for a typo.
 MAX_MONTHS = 600
 LAST_MONTH = parse_month("2200-12")  # the calendar's last month (sim.calendar)
-SCENARIO_KEYS = ("name", "description", "extends", "start", "months", "country")
+SCENARIO_KEYS = ("name", "description", "extends", "start", "months", "country", "patent_free_from")
 SHOCK_KEYS = ("lever", "mode", "value", "start", "end", "points", "file", "column", "note")
 TABLES = ("scenario", "parameters", "shocks")
 # Names become directory names (results/<name>/), so they are restricted to characters safe everywhere and to a
@@ -76,6 +77,8 @@ class Scenario:
     start: str
     months: int
     country: str = "tajikistan"
+    # "YYYY-MM" from which the country's citizens need no patent, or "never"; None: the profile's [treaty]
+    patent_free_from: str | None = None
     parameters: dict = field(default_factory=dict)
     shocks: tuple = ()
     path: str | None = None
@@ -109,7 +112,7 @@ class Scenario:
         return MigrationModel(scale=scale, start=self.start, engine=engine, country_profile=self.country,
                               params={**self.parameters, **overrides}, shocks=self.shocks, rng=rng,
                               capacity_months=months or self.months, calibrated=calibrated,
-                              data_until=self.data_until)
+                              data_until=self.data_until, patent_free_from=self.patent_free_from)
 
 
 def _type_name(value) -> str:
@@ -467,6 +470,13 @@ def load(path) -> Scenario:
                             f"{parameters.suggest(str(country_name), country.available())}"
                             f"; available: {', '.join(country.available())}")
     _check_start_within_data(meta["start"][1], start, country_name)
+    patent_free_from, free_file = meta.get("patent_free_from", (None, shown))
+    if patent_free_from is not None and patent_free_from != country.PATENT_ALWAYS:
+        try:
+            _month(free_file, "scenario.patent_free_from", patent_free_from)
+        except ScenarioError as error:
+            raise ScenarioError(free_file, "scenario.patent_free_from",
+                                f"{error.detail}, or \"{country.PATENT_ALWAYS}\" (a patent always needed)") from None
     shocks, data_files, data_paths = [], [], []
     for file, file_shown, i, raw in raw_shocks:
         shock, data_file = _shock(file, file_shown, i, raw)
@@ -478,7 +488,8 @@ def load(path) -> Scenario:
             raise ScenarioError(file_shown, f"shocks[{i}].end", f"the shock ends ({shock.end}) before the scenario "
                                                                 f"starts ({start}), so it would have no effect")
     scenario = Scenario(name=name, description=description, start=start, months=int(months),
-                        country=country_name, parameters={k: v for k, (v, _) in params.items()},
+                        country=country_name, patent_free_from=patent_free_from,
+                        parameters={k: v for k, (v, _) in params.items()},
                         shocks=tuple(shocks), path=shown, text="\n".join(text for _, text in sources),
                         data_files=tuple(data_files), sources=(*(p for p, _ in sources), *data_paths),
                         shock_origins=tuple((file_shown, i) for _, file_shown, i, _ in raw_shocks))

@@ -77,3 +77,20 @@ def test_a_profile_with_a_malformed_treaty_month_is_refused(tmp_path):
 def test_unknown_country_is_refused_with_a_suggestion():
     with pytest.raises(country.ProfileError, match="did you mean 'tajikistan'"):
         country.load("tajikstan")
+
+
+def test_a_scenario_can_date_a_treaty_or_set_one_aside(tmp_path):
+    from sim import scenario
+
+    def fees(name, country_name, setting, start="2015-06"):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f'[scenario]\nname = "{name}"\nstart = "{start}"\nmonths = 4\ncountry = "{country_name}"\n'
+                        f'patent_free_from = "{setting}"\n[parameters]\npatent_fee_rub = 4000\n')
+        s = scenario.load(path)
+        model = s.model(scale=3000, rng=1, months=4)
+        model.run_for(4)
+        return model.levers().patent_fee_rub.tolist()
+
+    assert fees("kyrgyz_never", "kyrgyzstan", "never") == [4000] * 4  # the profile's 2015-08 set aside
+    assert fees("tajik_joins", "tajikistan", "2015-07") == [4000, 0, 0, 0]
+    assert fees("kyrgyz_later", "kyrgyzstan", "2015-09") == [4000, 4000, 4000, 0]

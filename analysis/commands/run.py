@@ -113,7 +113,7 @@ def warn_if_patent_free(scenarios, varied=()) -> None:
     from sim.calendar import format_month, parse_month
 
     for s in scenarios:
-        free_from = country.load(s.country).patent_free_from
+        free_from = country.patent_free_month(s.patent_free_from, country.load(s.country))
         sets_fee = "patent_fee_rub" in (*s.parameters, *varied) or any(shock.lever == "patent_fee_rub"
                                                                        for shock in s.shocks)
         if free_from is not None and sets_fee and parse_month(s.start) + s.months > free_from:

@@ -51,15 +51,21 @@ def main(args):
     draws = sample.draws(args.posterior, args.seed)
     args.replicates = args.posterior
     countries = [validation.country_scenario(history, name) for name in COUNTRIES]
-    check_flags(args, args.posterior * len(countries), countries)
+    # Each country whose citizens need no patent from some month is run again without that treaty, paired.
+    counterfactuals = {s.country: validation.without_treaty(s) for s in countries}
+    counterfactuals = {name: s for name, s in counterfactuals.items() if s is not None}
+    check_flags(args, args.posterior * (len(countries) + len(counterfactuals)), countries)
     started = time.time()
     runs = {}
     with cli.open_backend(args, runs=args.posterior) as backend, cli.refused_setup():
         for scenario in countries:
             runs[scenario.country] = validation.hindcast(scenario, draws=draws, scale=args.scale, seed=args.seed,
                                                          backend=backend)
+        treaty_runs = {name: validation.hindcast(s, draws=draws, scale=args.scale, seed=args.seed, backend=backend)
+                       for name, s in counterfactuals.items()}
     card = validation.scorecard(runs)
     fields = validation.summarise(card, runs)
+    fields["treaty_effect"] = {name: validation.treaty_effect(runs[name], table) for name, table in treaty_runs.items()}
     fields["home_economy"], home_table = home_validation.compare(runs["tajikistan"])
     point = calibration.CALIBRATED_DIR / f"{history.country}.toml"
     meta = {

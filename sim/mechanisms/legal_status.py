@@ -10,8 +10,9 @@ status lapse falls, by the factor 1 + ``status_enforcement_coef`` x the monthly 
 migrant is expelled after a check. A patent fee of zero means no patent is needed: nobody is irregular for want of
 one (the irregular regularise at once, jobless or not), and status lapses only through registration problems.
 Citizens of a country whose profile names the month its treaty took effect (``treaty.patent_free_from``: the
-Eurasian Economic Union lets members' citizens work in Russia without a patent, Treaty of 29 May 2014 art. 97) pay no
-patent from that month, whatever fee a scenario sets for everyone else (``patent_fee_due``).
+Eurasian Economic Union lets members' citizens work in Russia without a patent, Treaty of 29 May 2014 art. 97), or
+for which a scenario sets one (``patent_free_from`` in its [scenario] table), pay no patent from that month,
+whatever fee a scenario sets for everyone else (``patent_fee_due``).
 Since February 2025 irregular migrants are put on the register; a listed person loses banking and driving rights
 (so remits informally, see remittances) and may be expelled (see enforcement).
 """
