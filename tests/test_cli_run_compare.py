@@ -172,7 +172,8 @@ def test_run_warns_once_when_a_scenario_sets_a_patent_fee_its_country_does_not_p
                  "--out", str(out), *QUICK]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "patent_fee_rub" in line]
     assert warnings == [f"warning: {kyrgyz}: patent_fee_rub does not reach migrants from kyrgyzstan from 2015-08: "
-                        "they need no patent (the profile's [treaty])"]
+                        "they need no patent (Eurasian Economic Union)"]
+    assert json.loads((out / "run.json").read_text())["patent_free_from"] == "2015-08"
     assert main(["run", str(ROOT / "scenarios" / "summit_safeguards.toml"), "--months", "3", "--replicates", "1",
                  "--workers", "1", "--point-estimate", "--out", str(tmp_path / "tajik"), *QUICK]) == 0
     assert "patent_fee_rub" not in capsys.readouterr().err

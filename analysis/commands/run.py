@@ -118,7 +118,7 @@ def warn_if_patent_free(scenarios, varied=()) -> None:
                                                                        for shock in s.shocks)
         if free_from is not None and sets_fee and parse_month(s.start) + s.months > free_from:
             print(f"warning: {s.path or s.name}: patent_fee_rub does not reach migrants from {s.country} from "
-                  f"{format_month(free_from)}: they need no patent (the profile's [treaty])", file=sys.stderr)
+                  f"{format_month(free_from)}: they need no patent (Eurasian Economic Union)", file=sys.stderr)
 
 
 def simulate(scenarios, args, backend, draws=None):
