@@ -277,7 +277,7 @@ def test_validate_writes_the_scorecard_with_every_field(tmp_path):
     # Kyrgyzstan's treaty, paired: its history again with a patent always needed; no other country has one.
     assert set(fields["treaty_effect"]) == {"kyrgyzstan"}
     effect = fields["treaty_effect"]["kyrgyzstan"]
-    assert set(effect["ratio_with_to_without"]) == {"2016", "2017", "2018", "2019"}
+    assert set(effect["gain_with_treaty"]) == {"2016", "2017", "2018", "2019"}
     assert "kyrgyzstan without its treaty (paired)" in completed.stdout
     # The figure's table: the fitted country's remittances first, the never-fitted countries marked so.
     table = pd.read_csv(out / "hindcast.csv")
