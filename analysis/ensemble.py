@@ -181,7 +181,7 @@ def bands(timeseries: pd.DataFrame, metrics=outputs.NAMES) -> pd.DataFrame:
 
 def patent_free_from(scenario: Scenario) -> str | None:
     """The month from which the scenario's country needs no patent ("YYYY-MM"), or None: always needs one."""
-    month = country.patent_free_month(scenario.patent_free_from, country.load(scenario.country))
+    month = scenario.patent_free_month()
     return None if month is None else format_month(month)
 
 

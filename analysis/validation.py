@@ -186,7 +186,7 @@ def country_scenario(history: Scenario, name: str) -> Scenario:
 
 def without_treaty(scenario: Scenario) -> Scenario | None:
     """The same history with the country's citizens always needing a patent, or None if they always do anyway."""
-    if profiles.patent_free_month(scenario.patent_free_from, profiles.load(scenario.country)) is None:
+    if scenario.patent_free_month() is None:
         return None
     return dataclasses.replace(scenario, patent_free_from=profiles.PATENT_ALWAYS, name=f"{scenario.name}_no_treaty")
 

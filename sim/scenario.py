@@ -99,6 +99,11 @@ class Scenario:
             digest.update(file_hash.encode())
         return digest.hexdigest()
 
+    def patent_free_month(self) -> int | None:
+        """The month (absolute) from which this scenario's country needs no patent: its own ``patent_free_from``,
+        else the profile's [treaty]; None if a patent is always needed."""
+        return country.patent_free_month(self.patent_free_from, country.load(self.country))
+
     @property
     def end(self) -> str:
         return horizon_end(self)

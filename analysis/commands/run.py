@@ -109,11 +109,10 @@ def warn_if_patent_free(scenarios, varied=()) -> None:
     """One line on stderr for each scenario that sets the patent fee (or whose design varies it: ``varied``) for a
     country whose citizens need no patent during the run (``sim.mechanisms.legal_status.patent_fee_due``): the fee
     is then not theirs to pay."""
-    from sim import country
     from sim.calendar import format_month, parse_month
 
     for s in scenarios:
-        free_from = country.patent_free_month(s.patent_free_from, country.load(s.country))
+        free_from = s.patent_free_month()
         sets_fee = "patent_fee_rub" in (*s.parameters, *varied) or any(shock.lever == "patent_fee_rub"
                                                                        for shock in s.shocks)
         if free_from is not None and sets_fee and parse_month(s.start) + s.months > free_from:
