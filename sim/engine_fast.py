@@ -164,7 +164,7 @@ def month_end(people, hh, total, scratch):
     ``scratch.part_starts[p + 1]`` for part ``p``), in row order within each part."""
     hh.agents[:] = 0
     for i in rs.rows(0, total):
-        hh.agents[people.household[i]] += people.location[i] < GONE  # not gone or vacant
+        hh.agents[rs.unsigned(people.household[i])] += people.location[i] < GONE  # not gone or vacant
     blocks = (total + BLOCK_ROWS - 1) // BLOCK_ROWS
     starts = scratch.part_starts
     starts[0] = 0

@@ -116,11 +116,11 @@ def pay(people, households, start, stop, market, total, rows):
         rows[count] = i
         count += (people.location[i] == HOME) & people.employed[i]
     for k in range(count):
-        i = rows[k]
+        i = rs.unsigned(rows[k])
         wage = market.region_wage_usd[people.region[i]] * \
             (market.plot_income_share if people.on_plot[i] else SKILL_WAGE[people.skill[i]])
         people.wage_usd[i] = wage
-        households.earnings_usd[people.household[i]] += wage
+        households.earnings_usd[rs.unsigned(people.household[i])] += wage
         total += wage
     return total
 

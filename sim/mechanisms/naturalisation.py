@@ -31,7 +31,7 @@ def update(people, households, i, v, keys, tally):
             rs.uniform(keys[rs.NATURALISE], i) < v.naturalisation_rate:
         people.location[i] = GONE
         people.employed[i] = False
-        households.naturalised_remit_usd[people.household[i]] += v.naturalised_remit_share * \
+        households.naturalised_remit_usd[rs.unsigned(people.household[i])] += v.naturalised_remit_share * \
             max(people.net_usd[i], 0.0)
         tally[t.NATURALISATIONS] += 1
         return True

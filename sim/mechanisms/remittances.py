@@ -51,7 +51,7 @@ def set_aside_usd(desired, net, savings):
 def update(people, households, i, v, expected_abroad, poverty_line_usd, keys, tally):
     """``expected_abroad``: what a would-be migrant expects to clear per month, by destination and skill."""
     net = people.net_usd[i]
-    household = people.household[i]
+    household = rs.unsigned(people.household[i])
     previous = people.expected_net_usd[i]
     if people.spell_months[i] <= 1:  # the first month of a spell abroad
         previous = expected_abroad[people.location[i], people.skill[i]]

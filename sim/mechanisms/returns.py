@@ -69,7 +69,7 @@ def push_factors(people, i, savings_target_usd):
 def arrive_home(people, households, i, month, deported, kept_share):
     """Move person ``i`` home; the savings and unsent money that survive (``kept_share``) go to the household."""
     carried = (people.savings_usd[i] + people.unsent_usd[i]) * kept_share
-    households.earnings_usd[people.household[i]] += carried
+    households.earnings_usd[rs.unsigned(people.household[i])] += carried
     people.savings_usd[i] = 0.0
     people.unsent_usd[i] = 0.0
     people.location[i] = HOME
