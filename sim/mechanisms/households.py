@@ -56,9 +56,10 @@ def step(households, v, poverty_line, warm_start, start, stop):
     people (agents and dependants) live in poor households and how many people there are.
     ``households.agents`` must hold this month's member counts.
 
-    Written with selects rather than branches, so the compiler can work on several households at once (SIMD)."""
+    Written with selects rather than branches, so the compiler can work on several households at once (SIMD). The
+    10-day chances are added up in a loop of their own: a running floating-point sum in the main loop kept the
+    compiler from that (measured at 1:1: 11 ms a month, against 6 ms for the two loops)."""
     receiving = poor = people_poor = people = 0
-    receiving_in_window = 0.0
     for h in rs.rows(start, stop):
         members = households.agents[h] + households.dependants[h]
         income = (households.remittances_usd[h] + households.earnings_usd[h]) / max(members, 1)
@@ -69,8 +70,10 @@ def step(households, v, poverty_line, warm_start, start, stop):
         households.income_recent_usd[h] = recent
         households.need[h] = poverty_gap(average, poverty_line)
         receiving += households.remittances_usd[h] > 0.0
-        receiving_in_window += chance_in_window(households.transfers[h])
         poor += average < poverty_line
         people_poor += members if average < poverty_line else 0
         people += members
+    receiving_in_window = 0.0
+    for h in rs.rows(start, stop):
+        receiving_in_window += chance_in_window(households.transfers[h])
     return receiving, receiving_in_window, poor, people_poor, people
