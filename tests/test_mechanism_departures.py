@@ -65,6 +65,24 @@ def test_the_nest_reduces_to_the_plain_logit_at_one_and_otherwise_diverts_from_r
     assert departures.nested(0.0, 0.0, 0.0, 0.5) == (0.0, 0.0, 0.0)
 
 
+def test_the_plain_sum_of_the_weights_bounds_the_nest_so_the_shortcut_never_keeps_a_leaver_home():
+    """The fast engine's proposals skip the nest's powers for whoever draws above sum_d w_d / (1 + sum_d w_d): that
+    bounds the chance of leaving for every nest scale in the parameter's range (0, 1], not above it."""
+    rng = np.random.default_rng(5)
+    draws = rng.random(2000)
+    for nest_scale in (0.05, 0.3, 0.5, 0.99, 1.0):
+        for _ in range(200):
+            weights = tuple(10.0 ** rng.uniform(-6, 3, 3) * (rng.random(3) < 0.9))
+            bound = sum(weights) * departures.BOUND_MARGIN
+            nested = departures.nested(*weights, nest_scale)
+            assert sum(nested) <= bound
+            for u in draws:
+                if departures.choose(u, *nested) != HOME:
+                    assert departures._may_leave(u, bound)
+    # Above the range the nest's weight exceeds the plain sum, and the bound would be wrong.
+    assert sum(departures.nested(0.3, 0.2, 0.1, 1.5)) > 0.6 * departures.BOUND_MARGIN
+
+
 def test_the_border_scales_going_abroad_and_room_scales_each_destination(world):
     w = world(1, departure_nest_scale=0.5, border_open=0.5)
     utilities = np.zeros((4, SKILL_WAGE.size, 1, 2))

@@ -111,7 +111,7 @@ def monthly_terms(v, utilities, open_share, documented_on_arrival) -> DepartureT
     weights = choice_weights(utilities, open_share, v.border_open, v.departure_nest_scale)
     # An upper bound for the fast engine: G is largest with every contact at every destination (the network
     # factor is then the same for all and factors out), with a margin for rounding.
-    return DepartureTerms(weights=weights, all_weights=nest_weight(weights[1:], v.departure_nest_scale) * (1 + 1e-9),
+    return DepartureTerms(weights=weights, all_weights=nest_weight(weights[1:], v.departure_nest_scale) * BOUND_MARGIN,
                           personal=personal_weights(v), network=network_weights(v, int(v.network_contacts)),
                           documented_on_arrival=documented_on_arrival, nest_scale=v.departure_nest_scale)
 
@@ -169,18 +169,27 @@ def _group(people, i, personal):
 
 
 @njit(cache=True, inline="always")
-def choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month, u):
-    """The nested logit choice of a person who may leave, given how many contacts are at each destination:
-    a location code, HOME for staying. A banned person cannot choose Russia."""
+def destination_weights(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month):
+    """The weights w_d = open_d * exp(V_d) of Russia, Kazakhstan and the other destinations for a person who may
+    leave, given how many contacts are at each. A banned person cannot choose Russia (weight 0)."""
     weights, network = terms.weights, terms.network
     skill, region, employed = people.skill[i], people.region[i], 1 if people.employed[i] else 0
-    person = _group(people, i, terms.personal) * need_weight(households.need[people.household[i]],
+    person = _group(people, i, terms.personal) * need_weight(households.need[rs.unsigned(people.household[i])],
                                                              v.departure_need_coef)
     e_ru = 0.0
     if people.ban_until[i] <= month:
         e_ru = weights[RUSSIA, skill, region, employed] * person * network[in_russia]
     e_kz = weights[KAZAKHSTAN, skill, region, employed] * person * network[in_kazakhstan]
     e_ot = weights[OTHER, skill, region, employed] * person * network[in_other]
+    return e_ru, e_kz, e_ot
+
+
+@njit(cache=True, inline="always")
+def choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other, month, u):
+    """The nested logit choice of a person who may leave, given how many contacts are at each destination:
+    a location code, HOME for staying."""
+    e_ru, e_kz, e_ot = destination_weights(people, households, i, v, terms, in_russia, in_kazakhstan, in_other,
+                                           month)
     e_ru, e_kz, e_ot = nested(e_ru, e_kz, e_ot, terms.nest_scale)
     return choose(u, e_ru, e_kz, e_ot)
 
@@ -215,7 +224,7 @@ def contacts_abroad(people, i):
     """How many of the person's contacts are in Russia, Kazakhstan and the other destinations now."""
     in_russia = in_kazakhstan = in_other = 0
     for j in range(people.contacts.shape[1]):
-        at = people.location[people.contacts[i, j]]
+        at = people.location[rs.unsigned(people.contacts[i, j])]
         in_russia += at == RUSSIA
         in_kazakhstan += at == KAZAKHSTAN
         in_other += at == OTHER
@@ -243,7 +252,10 @@ def stayer(people, i, month, rest_months):
                                                                 rest_months)
 
 
-# Fast-engine shortcuts from here on: bounds on the chance of leaving, checked before the contacts are looked up.
+# Fast-engine shortcuts from here on: bounds on the chance of leaving, checked before the contacts are looked up
+# and before the nest's powers are taken. A bound is raised by a margin far above rounding, so that whoever fails it
+# surely stays.
+BOUND_MARGIN = 1 + 1e-9
 
 @njit(cache=True, inline="always")
 def _bound(people, i, terms):
@@ -264,6 +276,8 @@ def _may_leave(u, weight):
 # Rows are scanned a block at a time. A multiple of 64 (one word of the candidate bit set). The blocks are fixed
 # whatever the number of threads, so the scan gives the same lists on one thread or several.
 BLOCK_ROWS = 16384
+# A row's word and bit in the bit set of who left (unsigned, as the rows are: see ``rs.unsigned``).
+_S6, _LOW6 = np.uint64(6), np.uint64(63)
 
 
 @njit(cache=True, inline="always")
@@ -298,7 +312,7 @@ def scan(people, households, v, n, terms, month, rest_months, key, rows, found, 
             while word:
                 i = start + rs.lowest_bit(word)
                 word &= word - np.uint64(1)
-                bound = _bound(people, i, terms) * need_weight(households.need[people.household[i]],
+                bound = _bound(people, i, terms) * need_weight(households.need[rs.unsigned(people.household[i])],
                                                                v.departure_need_coef)
                 rows[block + count] = i
                 count += _may_leave(rs.uniform(key, i), bound)
@@ -321,19 +335,27 @@ def propose(people, households, v, terms, month, key, rows, found, proposals, co
         block = block_index * BLOCK_ROWS
         stop = block + found[block_index, 0]
         for k in range(block, stop):
-            i = rows[k]
+            i = rs.unsigned(rows[k])
             for j in range(k_contacts):
-                contact_at[k, j] = people.location[people.contacts[i, j]]
+                contact_at[k, j] = people.location[rs.unsigned(people.contacts[i, j])]
         for k in range(block, stop):
-            i = rows[k]
+            i = rs.unsigned(rows[k])
             in_russia = in_kazakhstan = in_other = 0
             for j in range(k_contacts):
                 at = contact_at[k, j]
                 in_russia += at == RUSSIA
                 in_kazakhstan += at == KAZAKHSTAN
                 in_other += at == OTHER
-            proposals[k] = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan, in_other,
-                                              month, rs.uniform(key, i))
+            e_ru, e_kz, e_ot = destination_weights(people, households, i, v, terms, in_russia, in_kazakhstan,
+                                                   in_other, month)
+            u = rs.uniform(key, i)
+            # Shortcut (same result as ``choose_destination``): with lambda <= 1 (the parameter's range) the weight of
+            # going abroad, G = (sum_d w_d^(1/lambda))^lambda, is at most sum_d w_d, so whoever draws above that
+            # bound stays without paying for the nest's powers.
+            proposals[k] = HOME
+            if _may_leave(u, (e_ru + e_kz + e_ot) * BOUND_MARGIN):
+                n_ru, n_kz, n_ot = nested(e_ru, e_kz, e_ot, terms.nest_scale)
+                proposals[k] = choose(u, n_ru, n_kz, n_ot)
 
 
 @njit(cache=True, inline="always")
@@ -352,21 +374,23 @@ def decide(people, households, v, n, terms, month, rest_months, keys, tally, row
         employed_stayers += found[block_index, 1]
         jobless_stayers += found[block_index, 2]
         for k in range(block, block + found[block_index, 0]):
-            i = rows[k]
+            i = rs.unsigned(rows[k])
             choice = proposals[k]
             for j in range(people.contacts.shape[1]):
-                contact = people.contacts[i, j]
-                if departed[contact >> 6] & (np.uint64(1) << np.uint64(contact & 63)):
+                contact = rs.unsigned(people.contacts[i, j])
+                if departed[contact >> _S6] & (np.uint64(1) << (contact & _LOW6)):
                     in_russia, in_kazakhstan, in_other = contacts_abroad(people, i)
                     choice = choose_destination(people, households, i, v, terms, in_russia, in_kazakhstan,
                                                 in_other, month, rs.uniform(key, i))
                     break
-            employed, jobless = stayer(people, i, month, rest_months)
-            if choice == HOME or not leave(people, i, v, terms, choice, keys, tally):
+            if choice == HOME:
+                continue
+            employed, jobless = stayer(people, i, month, rest_months)  # before ``leave`` changes them
+            if not leave(people, i, v, terms, choice, keys, tally):
                 continue
             employed_stayers -= employed
             jobless_stayers -= jobless
-            departed[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+            departed[i >> _S6] |= np.uint64(1) << (i & _LOW6)
     # This month's returnees were counted at home but did not stay: they all arrived jobless; deportees (from Russia
     # or Kazakhstan) look for work at once, voluntary returnees after their rest.
     jobless_stayers -= tally[t.DEPORTATIONS] + tally[t.EXPULSIONS_KAZAKHSTAN]
