@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.calendar import fractional_year, seasonal_factor
 from sim.mechanisms import (
+    channels,
     departures,
     earnings,
     enforcement,
@@ -21,9 +22,9 @@ from sim.mechanisms import (
     returns,
 )
 
-Conditions = namedtuple("Conditions", "destination_terms expected_abroad risk_pct utilities open_share departure "
-                                      "returns fee_to_wage demand capacity region_wage_usd poverty_line_usd "
-                                      "home_currency_per_usd")
+Conditions = namedtuple("Conditions", "destination_terms expected_abroad formal_shares risk_pct utilities "
+                                      "open_share departure returns fee_to_wage demand capacity region_wage_usd "
+                                      "poverty_line_usd home_currency_per_usd")
 
 
 @dataclass
@@ -125,5 +126,5 @@ def monthly(v, memory: Memory, profile, scale: float, month: int, spinup: bool =
                                        else 1.0, memory.remittance_output_share, v.remittance_multiplier)
     capacity = home_economy.job_capacity(memory.base_jobs, demand, v.jobs_gdp_elasticity)
     poverty_line_usd = profile.poverty_line_usd(year, local_per_usd)
-    return Conditions(terms, expected, risk_pct, utilities, open_share, departure, return_terms, fee_to_wage, demand,
-                      capacity, region_wage_usd, poverty_line_usd, local_per_usd)
+    return Conditions(terms, expected, channels.formal_shares(v), risk_pct, utilities, open_share, departure,
+                      return_terms, fee_to_wage, demand, capacity, region_wage_usd, poverty_line_usd, local_per_usd)

@@ -79,7 +79,7 @@ def abroad_pass(people, hh, v, rows, part_starts, c, return_bounds, month, keys,
                     continue
             elif where == KAZAKHSTAN and enforcement.update_kazakhstan(people, hh, i, v, month, keys, tally):
                 continue
-            remittances.update(people, hh, i, v, c.expected_abroad, c.poverty_line_usd, keys, tally)
+            remittances.update(people, hh, i, v, c.expected_abroad, c.formal_shares, c.poverty_line_usd, keys, tally)
             # Shortcut: whoever draws above a bound on their return hazard stays, without paying for its exponential.
             if not returns.surely_stays(people, i, v, in_russia, return_bounds, keys) and \
                     returns.consider(people, hh, i, v, return_terms, in_russia, month, keys, tally):

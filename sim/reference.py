@@ -163,7 +163,7 @@ class MigrantWorker(mesa.Agent):
         sending it, through the channel ``channels`` splits it by, by ``remittances``."""
         e = self.model.engine
         call(remittances.update, e.people_ref, e.households_ref, self.slot, e.params_ref, c.expected_abroad,
-             c.poverty_line_usd, e.keys, tally)
+             c.formal_shares, c.poverty_line_usd, e.keys, tally)
 
     def consider_return(self, v, c, in_russia, month, tally) -> bool:
         """The migrant goes home with the return hazard of ``returns``; returns True if they did."""

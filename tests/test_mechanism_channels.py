@@ -35,3 +35,13 @@ def test_costs_spreads_restrictions_status_and_the_register_all_move_the_share_t
     pushed = channels.formal_share(True, False, values(**{**base, "informal_channel_push": 0.25}))
     assert pushed == pytest.approx(0.75 * share)
     assert channels.formal_share(True, True, values(**base)) == 0.0
+
+
+def test_the_months_table_of_formal_shares_is_the_rule_for_each_status():
+    v = values(channel_formal_asc=2.0, channel_cost_coef=0.5, channel_irregular_penalty=1.0)
+    table = channels.formal_shares(v)
+    assert table.shape == (2, 2)
+    for documented in (False, True):
+        for on_register in (False, True):
+            assert table[int(documented), int(on_register)] == channels.formal_share(documented, on_register, v)
+    assert table[1, 0] > table[0, 0] > 0.0 == table[0, 1] == table[1, 1]

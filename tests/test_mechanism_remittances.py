@@ -37,7 +37,8 @@ def test_money_adds_up_and_is_sent_at_the_declared_rate(world, within):
     p.on_register[: w.n // 2] = True
     p.documented[w.n // 2:] = True
     for i in range(w.n):
-        remittances.update(p, w.households, i, w.v, expected_abroad(), POVERTY_LINE, w.keys, w.tally)
+        remittances.update(p, w.households, i, w.v, expected_abroad(), channels.formal_shares(w.v), POVERTY_LINE,
+                           w.keys, w.tally)
     sent = p.unsent_usd == 0
     assert within(sent.mean(), 0.4, w.n)
     assert np.allclose(p.savings_usd, 100.0) and np.allclose(p.unsent_usd[~sent], 100.0)
@@ -65,7 +66,8 @@ def run_months(w, nets, expected=300.0, need=0.0):
     for net in nets:
         p.net_usd[0], p.wage_usd[0] = net, max(net, 0.0) + 1.0
         before = p.unsent_usd[0]
-        remittances.update(p, w.households, 0, w.v, expected_abroad(), POVERTY_LINE, w.keys, w.tally)
+        remittances.update(p, w.households, 0, w.v, expected_abroad(), channels.formal_shares(w.v), POVERTY_LINE,
+                           w.keys, w.tally)
         amounts.append(p.unsent_usd[0] - before)
     return np.array(amounts)
 
@@ -96,10 +98,12 @@ def test_a_newcomer_starts_from_the_expectation_that_made_them_go_and_unpaid_mon
               remit_smoothing_months=4.0)
     p = w.people
     p.spell_months[0], p.net_usd[0], p.wage_usd[0], p.savings_usd[0] = 1, 600.0, 800.0, 1_000.0
-    remittances.update(p, w.households, 0, w.v, expected_abroad(400.0), POVERTY_LINE, w.keys, w.tally)
+    remittances.update(p, w.households, 0, w.v, expected_abroad(400.0), channels.formal_shares(w.v), POVERTY_LINE,
+                       w.keys, w.tally)
     assert p.expected_net_usd[0] == pytest.approx(400 + 200 / 4)
     p.spell_months[0], p.net_usd[0], p.wage_usd[0] = 5, -200.0, 0.0  # a month without pay
-    remittances.update(p, w.households, 0, w.v, expected_abroad(400.0), POVERTY_LINE, w.keys, w.tally)
+    remittances.update(p, w.households, 0, w.v, expected_abroad(400.0), channels.formal_shares(w.v), POVERTY_LINE,
+                       w.keys, w.tally)
     assert p.expected_net_usd[0] == pytest.approx(450)
 
 
@@ -107,5 +111,6 @@ def test_losses_are_met_from_savings(world):
     w = world(1)
     p = w.people
     p.location[0], p.net_usd[0], p.savings_usd[0], p.spell_months[0] = RUSSIA, -150.0, 100.0, 12
-    remittances.update(p, w.households, 0, w.v, expected_abroad(), POVERTY_LINE, w.keys, w.tally)
+    remittances.update(p, w.households, 0, w.v, expected_abroad(), channels.formal_shares(w.v), POVERTY_LINE,
+                       w.keys, w.tally)
     assert p.savings_usd[0] == 0.0 and p.unsent_usd[0] == 0.0

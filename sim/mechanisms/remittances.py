@@ -17,7 +17,6 @@ from numba import njit
 
 from sim import random_streams as rs
 from sim import tally as t
-from sim.mechanisms.channels import formal_share
 
 
 @njit(cache=True, inline="always")
@@ -48,8 +47,10 @@ def set_aside_usd(desired, net, savings):
 
 
 @njit(cache=True, inline="always")
-def update(people, households, i, v, expected_abroad, poverty_line_usd, keys, tally):
-    """``expected_abroad``: what a would-be migrant expects to clear per month, by destination and skill."""
+def update(people, households, i, v, expected_abroad, formal_shares, poverty_line_usd, keys, tally):
+    """``expected_abroad``: what a would-be migrant expects to clear per month, by destination and skill;
+    ``formal_shares``: the month's formal share of a transfer by [documented, on the register]
+    (``channels.formal_shares``)."""
     net = people.net_usd[i]
     household = rs.unsigned(people.household[i])
     previous = people.expected_net_usd[i]
@@ -65,7 +66,7 @@ def update(people, households, i, v, expected_abroad, poverty_line_usd, keys, ta
     people.unsent_usd[i] += amount
     people.savings_usd[i] = max(savings + net - amount, 0.0)
     if people.unsent_usd[i] > 0.0 and rs.uniform(keys[rs.SEND], i) < v.remit_send_prob:
-        formal = formal_share(people.documented[i], people.on_register[i], v)
+        formal = formal_shares[1 if people.documented[i] else 0, 1 if people.on_register[i] else 0]
         amount = people.unsent_usd[i]
         formal_usd = amount * formal * (1.0 - v.transfer_fee_formal)
         informal_usd = amount * (1.0 - formal) * (1.0 - v.transfer_fee_informal)
