@@ -117,7 +117,7 @@ PARAMETERS: tuple[Parameter, ...] = (
               "sensitivity around the estimate (the registry range starts at 0, the default: the rule off); the "
               "ratchet is assumed"),
     _p("migrant_wage_rub", default=75000, unit="RUB/month", low=50000, high=110000, group="lever", lever=True,
-       maximum=1_000_000,
+       minimum=1.0, maximum=1_000_000,
        description="Gross monthly wage of a medium-skill documented migrant in Russia",
        source="World Bank 2024: construction wage in Russia $810/month x 92.6 RUB/USD; migrants earn 20-25% less "
               f"than the Russian average ({SHARED})"),
@@ -441,7 +441,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        description="Monthly chance that a worker at home loses the job",
        source="assumed, see range"),
     _p("matching_efficiency", default=0.18, unit="hires per sqrt(U*V) per month", low=0.15, high=0.6, group="home",
-       maximum=10.0,
+       minimum=0.001, maximum=10.0,
        description="Efficiency of the home matching function hires = m * sqrt(U * V)",
        source="calibrated"),
     _p("jobs_gdp_elasticity", default=0.4, unit="elasticity", low=0.2, high=0.7, group="home", maximum=3.0,

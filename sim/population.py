@@ -212,12 +212,15 @@ def synthesise(profile, values: dict, scale: float, start_month: int, rng: np.ra
     if candidates.size < n_banned:
         candidates = np.flatnonzero(experienced_home)
     banned = rng.choice(candidates, n_banned, replace=False) if n_banned else np.array([], dtype=np.int64)
-    people.ban_until[banned] = start_month + rng.integers(1, int(values["entry_ban_months"]) + 1, banned.size)
+    ban_months = int(values["entry_ban_months"])
+    if ban_months == 0:  # bans of no length: nobody starts banned
+        banned = banned[:0]
+    people.ban_until[banned] = start_month + rng.integers(1, ban_months + 1, banned.size)
     # Assumed: experienced people at home came back within the last five years; the banned were deported when
     # their ban began.
     back = np.flatnonzero(experienced_home)
     people.returned_month[back] = start_month - rng.integers(1, 61, back.size)
-    people.returned_month[banned] = people.ban_until[banned] - int(values["entry_ban_months"])
+    people.returned_month[banned] = people.ban_until[banned] - ban_months
     people.deported[banned] = True
 
     _sort_by_household(people, n)

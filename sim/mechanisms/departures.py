@@ -72,15 +72,20 @@ def destination_utilities(v, expected_abroad, home_wage_region, home_job_find_ra
     return base
 
 
+def room_left(stock, capacity):
+    """The share of a destination's capacity still free, 0..1; a capacity of zero has no room at all."""
+    if capacity <= 0:
+        return 0.0
+    return min(max(1 - stock / capacity, 0.0), 1.0)
+
+
 def availability(v, stock_by_destination, scale):
     """How open each destination is, by location code (row 0 unused): 0 closed, 1 fully open. It multiplies the
     option's weight exp(V_d) in the choice; Kazakhstan and the other destinations close as they fill up."""
     open_share = np.zeros(4)
     open_share[RUSSIA] = v.border_open
-    open_share[KAZAKHSTAN] = v.border_open * min(max(1 - stock_by_destination[KAZAKHSTAN] * scale
-                                                     / v.kazakhstan_capacity, 0.0), 1.0)
-    open_share[OTHER] = v.border_open * min(max(1 - stock_by_destination[OTHER] * scale / v.other_capacity,
-                                                0.0), 1.0)
+    open_share[KAZAKHSTAN] = v.border_open * room_left(stock_by_destination[KAZAKHSTAN] * scale, v.kazakhstan_capacity)
+    open_share[OTHER] = v.border_open * room_left(stock_by_destination[OTHER] * scale, v.other_capacity)
     return open_share
 
 
