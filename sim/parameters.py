@@ -151,7 +151,9 @@ PARAMETERS: tuple[Parameter, ...] = (
               "volume goes through the cheap channels"),
     _p("formal_exchange_spread", default=0.0, unit="share of amount", low=0.0, high=0.1, group="lever", lever=True,
        **PROB,
-       description="What a formal transfer loses to the exchange rate it is paid out at, against the market rate",
+       description="What a formal transfer loses to the exchange rate it is paid out at, against the market rate; it "
+                   "weighs in the channel choice only, since the remittance outputs count dollars sent, before "
+                   "conversion at home",
        source="assumed, see range; no series of the payout spread is available to the project"),
     _p("informal_channel_push", default=0.0, unit="share", low=0.0, high=0.5, group="lever", lever=True, **PROB,
        description="Share of would-be formal transfers pushed into informal channels by restrictions",
