@@ -61,8 +61,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("returnee_unemployment_rate", "share", "Unemployment rate among people who returned within 12 months"),
     Output("home_job_capacity", "jobs", "Domestic job capacity (filled jobs plus vacancies)"),
     Output("home_job_finding_rate", "share/month", "Chance that a jobless person at home found work this month"),
-    Output("home_demand_index", "index (start date = 1)", "Real demand for home output: real GDP plus "
-                                                          "remittance-financed spending, against the start date"),
+    Output("home_demand_index", "index (first spin-up month = 1)", "Real demand for home output: real GDP plus "
+                                                                   "remittance-financed spending, against the first "
+                                                                   "month of the spin-up, when job capacity is set"),
     Output("poverty_line_usd", "USD per person per month", "National poverty line, indexed to home prices, at "
                                                            "this month's exchange rate"),
     Output("labour_force_entrants", "persons/month", "Young people entering the labour market"),
