@@ -75,8 +75,10 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
         frame = frame.set_index("metric")
         horizon = frame["horizon_date"].iloc[0]
         m12 = frame["m12_date"].iloc[0]
-        head = (f"{'metric':28} {'base ' + horizon:>12}  {'ALT - BASE at ' + (m12 or 'month 12') + ' [95% CI]':>36}  "
-                f"{'ALT - BASE at ' + horizon + ' [95% CI]':>36}")
+        show_m12 = isinstance(m12, str) and m12 != horizon  # a 12-month run's month 12 is its horizon
+        head = (f"{'metric':28} {'base ' + horizon:>12}  "
+                + (f"{'ALT - BASE at ' + m12 + ' [95% CI]':>36}  " if show_m12 else "")
+                + f"{'ALT - BASE at ' + horizon + ' [95% CI]':>36}")
         lines = [f"{name} - base", head, "-" * len(head)]
 
         def cell(row, prefix):
@@ -92,7 +94,7 @@ def comparison_text(table: pd.DataFrame, base_summary: pd.DataFrame, metrics) ->
                 continue
             row = frame.loc[metric]
             lines.append(f"{metric:28} {format_value(base.loc[metric, 'mean'], row['unit']):>12}  "
-                         f"{cell(row, 'm12_'):>36}  {cell(row, ''):>36}")
+                         + (f"{cell(row, 'm12_'):>36}  " if show_m12 else "") + f"{cell(row, ''):>36}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

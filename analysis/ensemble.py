@@ -254,23 +254,25 @@ def _finite(value):
 
 def summary_text(summary: pd.DataFrame, horizon_date: str, m12_date: str | None,
                  metrics=KEY_METRICS) -> str:
-    """A fixed-width table of the key metrics: start, month 12 and horizon medians with their 5-95 % bands."""
+    """A fixed-width table of the key metrics: start, month 12 (unless it is the horizon, or there is none) and
+    horizon medians with their 5-95 % bands."""
     def band(row, prefix):
         unit = row["unit"]
         return (f"{format_value(row[prefix + 'median'], unit)} "
                 f"[{format_value(row[prefix + 'p05'], unit)}, {format_value(row[prefix + 'p95'], unit)}]")
 
     rows = summary.set_index("metric")
-    header = (f"{'metric':28} {'unit':14} {'start':>9}  {(m12_date or 'month 12') + ' median [p05, p95]':>33}  "
-              f"{horizon_date + ' median [p05, p95]':>33}")
+    show_m12 = m12_date is not None and m12_date != horizon_date
+    header = (f"{'metric':28} {'unit':14} {'start':>9}  "
+              + (f"{m12_date + ' median [p05, p95]':>33}  " if show_m12 else "")
+              + f"{horizon_date + ' median [p05, p95]':>33}")
     lines = [header, "-" * len(header)]
     for metric in metrics:
         if metric not in rows.index:
             continue
         row = rows.loc[metric]
         unit = row["unit"]
-        m12 = band(row, "m12_") if m12_date else "n/a"
         short_unit = unit.split(" (")[0][:14]
-        lines.append(f"{metric:28} {short_unit:14} {format_value(row['start_mean'], unit):>9}  {m12:>33}  "
-                     f"{band(row, ''):>33}")
+        lines.append(f"{metric:28} {short_unit:14} {format_value(row['start_mean'], unit):>9}  "
+                     + (f"{band(row, 'm12_'):>33}  " if show_m12 else "") + f"{band(row, ''):>33}")
     return "\n".join(lines)

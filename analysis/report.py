@@ -137,6 +137,12 @@ def _read_csv(path) -> pd.DataFrame:
 
 def _run(directory: Path, manifest: dict):
     timeseries = _read_csv(directory / "timeseries.csv")
+    expected = manifest.get("months", 0) * manifest.get("replicates", 0)
+    complete = timeseries.notna().all(axis=None) if len(timeseries) else False
+    if expected and (len(timeseries) != expected or not complete):
+        raise NotAResultsDirectory(f"{directory / 'timeseries.csv'}: incomplete ({len(timeseries)} rows, expected "
+                                   f"{manifest['months']} months x {manifest['replicates']} replicates, or empty "
+                                   f"cells); run the command again")
     summary = _read_csv(directory / "summary.csv")
     meta = _run_meta(manifest)
     figures = {f"fan_{name}": (figure, f"{name} fan chart")
@@ -172,7 +178,7 @@ def _headline_rows(table: pd.DataFrame):
 
 def _run_summary_table(summary: pd.DataFrame, dates: list[str]) -> str:
     rows = summary.set_index("metric")
-    m12 = dates[11] if len(dates) >= 12 else None
+    m12 = dates[11] if len(dates) > 12 else None  # a 12-month run's month 12 is its horizon
     head = ["", "unit", f"start ({dates[0]}, mean)"]
     if m12:
         head.append(f"{m12}: median [5–95%]")

@@ -196,6 +196,7 @@ def refused(capsys, *args) -> str:
     (["--params", "raid_intensity,rubles"], "--params", "rubles"),
     (["--threshold", "< -5"], "--threshold", "already is a condition"),
     (["--policies", str(ROOT / "scenarios" / "history_2010_2024.toml")], "--policies", "start"),
+    (["--policies", str(ROOT / "tests" / "fixtures" / "kyrgyz_2025.toml")], "--policies", "one country"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, extra, flag, key):
     out = tmp_path / "out"

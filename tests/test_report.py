@@ -157,3 +157,17 @@ def test_line_charts_are_stored_with_a_palette_and_colour_maps_in_full_colour():
     grid = sweep_summary(["raid_intensity", "patent_fee_rub"], steps=6)
     heatmap = plots.sweep_heatmap(grid, "raid_intensity", "patent_fee_rub", ["remittance_change_12m_pct"], META)
     assert Image.open(io.BytesIO(report.png_bytes(heatmap))).mode in ("RGB", "RGBA")
+
+
+def test_a_truncated_timeseries_is_refused_and_a_comparisons_run_is_redrawn(tmp_path, capsys):
+    from analysis.cli import main
+
+    run = WRITERS["run"](tmp_path / "run")
+    rows = (run / "timeseries.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (run / "timeseries.csv").write_text("".join(rows[:4]) + rows[4][:40], encoding="utf-8")
+    assert main(["plot", str(run)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "incomplete" in error and not list(run.glob("*.png"))
+    compared = WRITERS["compare"](tmp_path / "compare")
+    assert main(["plot", str(compared / "baseline")]) == 0
+    assert (compared / "baseline" / "report.html").exists()

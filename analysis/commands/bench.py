@@ -18,7 +18,8 @@ def register(subparsers):
                     "about 10,000 agents to full scale. The full measurement takes about ten minutes; close other "
                     "work first, timings depend on it.")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny populations and few months: checks that every measurement runs (seconds)")
+                        help="tiny populations and few months: checks that every measurement runs (about a "
+                             "minute: some run in fresh processes, and an empty compile cache adds half a minute)")
     parser.add_argument("--json", metavar="FILE", help="also write the measurements to FILE as JSON")
     parser.set_defaults(func=main)
 

@@ -7,7 +7,6 @@ from analysis import cli
 from analysis.commands.run import (
     add_run_flags,
     bands_note,
-    check_flags,
     load_scenario,
     posterior_draws,
     simulate,
@@ -60,9 +59,8 @@ def load_all(args):
 def main(args):
     base, alternatives = load_all(args)
     scenarios = [base, *alternatives]
-    draws, described = posterior_draws(args)
-    check_flags(args, args.replicates * len(scenarios), scenarios)
-    out = Path(args.out) if args.out else Path("results") / (
+    draws, described = posterior_draws(args, scenarios)
+    out = Path(args.out) if args.out is not None else Path("results") / (
         f"compare-{base.name}-vs-{'-'.join(a.name for a in alternatives)}")
 
     from analysis import compare, ensemble, provenance

@@ -1,5 +1,6 @@
 """``run.py dashboard``: the interactive dashboard in the browser, served offline from this machine."""
 
+import errno
 import ipaddress
 import os
 import socket
@@ -55,8 +56,12 @@ def check_port(host: str, port: int):
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise InputError(f"--port: cannot listen on {host}:{port} ({error.strerror or error}); "
-                             f"choose another port with --port") from None
+            # A port in use or reserved is the port's fault; an address this machine does not have is the host's.
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise InputError(f"--port: cannot listen on {host}:{port} ({error.strerror}); choose another port "
+                                 f"with --port") from None
+            raise InputError(f"--host: cannot listen on {host}:{port} ({error.strerror or error}); choose an "
+                             f"address of this machine with --host") from None
 
 
 def offline_environment(scenario_file: str, save_dir: str) -> dict[str, str]:

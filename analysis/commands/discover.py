@@ -84,6 +84,9 @@ def parse_policies(text: str | None, scenario):
         if policy.start != scenario.start:
             raise InputError(f"--policies: {path} starts in {policy.start} and {scenario.name} in {scenario.start}; "
                              f"paired conditions need one start month")
+        if policy.country != scenario.country:
+            raise InputError(f"--policies: {path} is a scenario for {policy.country} and {scenario.name} for "
+                             f"{scenario.country}; paired conditions need one country")
         loaded.append(policy)
     names = [scenario.name, *(p.name for p in loaded)]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -125,7 +128,7 @@ def main(args):
         raise InputError(f"--samples: PRIM needs at least {fewest} design points with --mass-min {args.mass_min:g} "
                          f"(its smallest box must hold {discovery.MIN_CASES_PER_BOX} cases), got {args.samples}")
     policies = parse_policies(args.policies, scenario)
-    out = args.out or f"results/{scenario.name}-discovery"
+    out = args.out if args.out is not None else f"results/{scenario.name}-discovery"
     inputs = [path for s in (scenario, *policies) for path in s.sources]
     check_output_directory(out, "discovery", inputs=inputs)
     check_cost(args, scenario, months, args.samples * (1 + len(policies)), len(factors), "--samples")

@@ -16,13 +16,18 @@ def register(subparsers):
 
 
 def main(args):
+    from pathlib import Path
+
     from analysis import report
     from analysis.cli import InputError
     from analysis.outdir import MARKER, owner
 
     try:
         report.read_manifest(args.directory)
-        if owner(args.directory) is None:
+        # A comparison's run directories carry no marker of their own: the comparison's marks them.
+        parent = Path(args.directory).resolve().parent
+        written_here = owner(args.directory) is not None or (owner(parent) or {}).get("kind") == "compare"
+        if not written_here:
             raise InputError(f"{args.directory}: not written by this program (no {MARKER} file); plot redraws only "
                              f"directories that run, compare, sweep, sensitivity, validate or discover wrote")
         written = report.render_all(args.directory, args.format)

@@ -44,6 +44,8 @@ def load_scenario(path: str, months: int | None):
     """Load and validate a scenario file, with ``--months`` applied."""
     from sim import scenario
 
+    if not str(path).strip():
+        raise InputError("SCENARIO: expected a scenario file, got an empty string")
     loaded = scenario.load(path)
     return scenario.with_months(loaded, months) if months else loaded
 
@@ -63,8 +65,9 @@ def check_scale(scale: float, scenarios) -> float:
     return largest
 
 
-def check_flags(args, runs: int, scenarios=()) -> None:
-    """Flags that need more than argparse can check: the scale, then the work's memory and time."""
+def check_flags(args, runs: int, scenarios=(), runs_flags: str = "--replicates") -> None:
+    """Flags that need more than argparse can check: the scale, then the work's memory and time (``runs_flags``:
+    the flags that set how many runs)."""
     from analysis.backends import available_cpus
     from analysis.cost import check_work
 
@@ -72,20 +75,39 @@ def check_flags(args, runs: int, scenarios=()) -> None:
     if scenarios:
         workers = args.workers or max(1, min(available_cpus(), runs))
         check_work(agents=largest, months=max(s.months for s in scenarios), runs=runs, workers=workers,
-                   engine=getattr(args, "engine", "fast"), yes=args.yes)
+                   engine=getattr(args, "engine", "fast"), yes=args.yes, runs_flags=runs_flags)
 
 
-def posterior_draws(args) -> tuple[list[dict] | None, dict | None]:
-    """The posterior draws of ``--posterior N`` (by default one per replicate, up to ``DEFAULT_DRAWS``), and what
-    the manifest says about them; ``args.replicates`` grows to at least one replicate per draw."""
+def one_replicate_per_draw(args) -> str | None:
+    """``--posterior N`` runs at least one replicate per draw: ``args.replicates`` grows to N. Returns a note for
+    stderr when that is more than asked for (printed once the flags have passed their checks)."""
     from analysis import posterior
 
+    grown = posterior.replicates_for(args.replicates, args.posterior)
+    if grown == args.replicates:
+        return None
+    note = f"note: --posterior {args.posterior} runs {grown} replicates, one per draw (--replicates was " \
+           f"{args.replicates})"
+    args.replicates = grown
+    return note
+
+
+def posterior_draws(args, scenarios) -> tuple[list[dict] | None, dict | None]:
+    """The posterior draws of ``--posterior N`` (by default one per replicate, up to ``DEFAULT_DRAWS``), and what
+    the manifest says about them; ``args.replicates`` grows to at least one replicate per draw. The flags are
+    checked (``check_flags``) for the work that results before any draw is made."""
+    from analysis import posterior
+
+    note = one_replicate_per_draw(args) if args.posterior is not None else None
     n = args.posterior
     if n is None and posterior.DEFAULT_DRAWS and not getattr(args, "point_estimate", False):
         n = min(posterior.DEFAULT_DRAWS, args.replicates)
+    check_flags(args, args.replicates * len(scenarios), scenarios,
+                "--replicates, --posterior" if args.posterior else "--replicates")
+    if note:
+        print(note, file=sys.stderr)
     if not n:
         return None, None
-    args.replicates = posterior.replicates_for(args.replicates, n)
     sample = posterior.load()
     return sample.draws(n, args.seed), sample.describe(n)
 
@@ -132,9 +154,8 @@ def simulate(scenarios, args, backend, draws=None):
 
 def main(args):
     scenario = load_scenario(args.scenario, args.months)
-    draws, described = posterior_draws(args)
-    check_flags(args, args.replicates, [scenario])
-    out = Path(args.out) if args.out else Path("results") / scenario.name
+    draws, described = posterior_draws(args, [scenario])
+    out = Path(args.out) if args.out is not None else Path("results") / scenario.name
 
     from analysis import ensemble
     from analysis.outdir import atomic_directory, check_output_directory

@@ -42,7 +42,7 @@ def register(subparsers):
                         help="scalar outputs to analyse (default: all the horizon allows; see analysis/scalars.py)")
     parser.add_argument("--second-order", action="store_true",
                         help="Sobol: also estimate second-order indices (doubles the runs)")
-    parser.add_argument("--levels", type=positive_int, default=4, metavar="P",
+    parser.add_argument("--levels", type=positive_int, default=None, metavar="P",
                         help="Morris: levels of the grid, even (default 4)")
     add_run_flags(parser, DEFAULT_REPLICATES)
     parser.set_defaults(func=main)
@@ -73,6 +73,9 @@ def main(args):
 
     if args.second_order and args.method != "sobol":
         raise InputError("--second-order: only for --method sobol")
+    if args.levels is not None and args.method != "morris":
+        raise InputError("--levels: only for --method morris")
+    levels = args.levels or 4
     if args.method == "sobol":
         try:
             design.check_sobol_samples(args.samples)
@@ -90,7 +93,7 @@ def main(args):
     try:
         plan = sensitivity.plan(scenario, args.method, args.samples, factors, replicates=args.replicates,
                                 seed=args.seed, scale=args.scale, months=months, engine=args.engine,
-                                calc_second_order=args.second_order, levels=args.levels)
+                                calc_second_order=args.second_order, levels=levels)
     except design.DesignError as error:
         flag = "--levels" if "levels" in str(error) else "--samples"
         raise InputError(f"{flag}: {error}") from None

@@ -4,9 +4,11 @@ Runs stream into a resumable store under ``--out`` (see ``analysis/store.py``); 
 finishes an interrupted sweep. Defaults: 3 replicates at 1:100 scale over the scenario's months, seed 1.
 """
 
+import sys
+
 from analysis import cli
 from analysis.cli import InputError, positive_int
-from analysis.commands.run import warn_if_patent_free
+from analysis.commands.run import one_replicate_per_draw, warn_if_patent_free
 
 DEFAULT_REPLICATES = 3
 DEFAULT_SCALE = 100.0
@@ -118,14 +120,14 @@ def parse_factors(names: list[str], bounds_texts) -> list:
 
 def check_common(args):
     """Checks of the shared flags that argparse cannot make; returns the scenario and the horizon in months."""
+    from analysis.commands.run import load_scenario
     from sim import scenario as scenarios
 
-    loaded = scenarios.load(args.scenario)
+    loaded = load_scenario(args.scenario, None)
     months = args.months or loaded.months
     if months > scenarios.MAX_MONTHS:
         raise InputError(f"--months: at most {scenarios.MAX_MONTHS}, got {months}")
-    if args.posterior:
-        args.replicates = max(args.replicates, args.posterior)
+    args.replicates_note = one_replicate_per_draw(args) if args.posterior else None
     return loaded, months
 
 
@@ -149,9 +151,11 @@ def check_cost(args, scenario, months: int, points: float, parameters: int, flag
     agents = agents_at(scenario, args.scale)
     runs = points * args.replicates
     check_work(agents=agents, months=months, runs=runs, workers=args.workers or os.cpu_count() or 1,
-               engine=args.engine, runs_flags=f"{flag}, --replicates",
+               engine=args.engine, runs_flags=f"{flag}, --replicates" + (", --posterior" if args.posterior else ""),
                held_bytes=sweep_held_bytes(runs, months, parameters),
                yes=args.yes, what=f"the design's {points:,.0f} points x {args.replicates} replicates")
+    if getattr(args, "replicates_note", None):
+        print(args.replicates_note, file=sys.stderr)
 
 
 def execute(plan, args, default_out: str):
@@ -161,7 +165,7 @@ def execute(plan, args, default_out: str):
     from analysis.outdir import check_output_directory
     from analysis.store import StoreError
 
-    out = args.out or default_out
+    out = args.out if args.out is not None else default_out
     check_output_directory(out, plan.kind, inputs=plan.scenario.sources)
     try:
         sweep.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
@@ -195,6 +199,11 @@ def main(args):
             axes = parse_vary(args.vary)
             check_cost(args, scenario, months, product(steps for _, steps in axes), len(axes), "--vary")
             plan_design = design.grid(axes)
+            for factor, steps in axes:
+                kept = plan_design.settings["steps"][factor.name]
+                if kept < steps:
+                    print(f"note: --vary {factor.name}: a whole number, so {steps} steps from {factor.low:g} to "
+                          f"{factor.high:g} give {kept} distinct values", file=sys.stderr)
         else:
             factors = parse_factors(parse_params(args.params), args.bounds)
             check_cost(args, scenario, months, args.lhs, len(factors), "--lhs")
