@@ -63,6 +63,18 @@ def test_params_command_prints_table_and_json_matching_the_registry():
         assert record["low"] <= record["default"] <= record["high"], record["name"]
 
 
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--json", "--markdown"], "error: run.py params: argument --markdown: not allowed with argument --json"),
+    (["--group", ""], "error: --group: unknown group ''; groups: "),
+])
+def test_params_command_refuses_contradictory_or_empty_flags(flags, message, capsys):
+    from analysis.cli import main
+
+    assert main(["params", *flags]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(message) and error.count("\n") == 1
+
+
 def test_every_parameter_has_a_source_or_says_calibrated_or_assumed():
     for p in parameters.PARAMETERS:
         assert p.source.strip(), p.name

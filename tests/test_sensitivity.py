@@ -210,6 +210,7 @@ def test_nearest_powers_of_two():
     (["--method", "morris", "--samples", "4", "--second-order"], "only for --method sobol"),
     (["--method", "morris", "--samples", "4", "--levels", "3"], "--levels"),
     (["--method", "sobol", "--samples", "8", "--levels", "6"], "--levels: only for --method morris"),
+    (["--method", "morris", "--samples", "4", "--params", "raid_intensity,"], "a comma too many"),
     (["--method", "sobol", "--samples", "8", "--outputs", "remittance_change_12m_pct", "--months", "6"],
      "needs --months of at least 13"),
     (["--method", "sobol", "--samples", "8", "--outputs", "peak_unemployment"], "did you mean"),

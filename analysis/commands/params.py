@@ -9,16 +9,17 @@ def register(subparsers):
     parser = subparsers.add_parser("params", help="list every parameter with its default, unit, range and source",
                                    description="List the parameter registry (the single declaration of every "
                                                "parameter). Levers can be changed by scenario shocks.")
-    parser.add_argument("--json", action="store_true", help="print a JSON list of objects instead of a table")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the Markdown table of docs/parameters.md (with the Tajik calibrated values)")
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print a JSON list of objects instead of a table")
+    formats.add_argument("--markdown", action="store_true",
+                         help="print the Markdown table of docs/parameters.md (with the Tajik calibrated values)")
     parser.add_argument("--group", help="only parameters of this group (lever, abroad, remittance, ...)")
     parser.set_defaults(func=main)
 
 
 def main(args):
     records = parameters.as_records()
-    if args.group:
+    if args.group is not None:
         groups = sorted({r["group"] for r in records})
         if args.group not in groups:
             from analysis.cli import InputError

@@ -94,9 +94,11 @@ def parse_params(text: str | None, default=None) -> list[str]:
 
     if text is None:
         return list(default or [])
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    if not names:
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
         raise InputError("--params: expected a comma-separated list of parameter names")
+    if not all(names):
+        raise InputError(f"--params: an empty name in {text!r} (a comma too many?)")
     for name in names:
         if name not in parameters.BY_NAME:
             raise InputError(f"--params: unknown parameter '{name}'{parameters.suggest(name, parameters.NAMES)}")
