@@ -108,6 +108,22 @@ class Scenario:
     def end(self) -> str:
         return horizon_end(self)
 
+    def warnings(self) -> list[str]:
+        """One line per file with shocks that start after the last simulated month, for the command to print: not
+        an error, since a file is run with different ``--months`` and such a shock acts in a longer run."""
+        late: dict[str, list[str]] = {}
+        for position, shock in enumerate(self.shocks):
+            if parse_month(shock.start) <= parse_month(self.end):
+                continue
+            # shocks added in code (the dashboard) have no file of their own
+            file_shown, index = self.shock_origins[position] if position < len(self.shock_origins) else \
+                (self.path or self.name, position)
+            late.setdefault(file_shown, []).append(f"shocks[{index}] ({shock.start})")
+        return [f"warning: {file_shown}: {', '.join(shocks)}: "
+                f"{'starts' if len(shocks) == 1 else 'start'} after the last simulated month ({self.end}), so "
+                f"{'it has' if len(shocks) == 1 else 'they have'} no effect in this run"
+                for file_shown, shocks in late.items()]
+
     def model(self, scale: float, rng, engine: str = "fast", months: int | None = None, calibrated: bool = True,
               **overrides):
         """A ``MigrationModel`` set up for this scenario (parameters and shocks applied). ``calibrated=False``
@@ -235,7 +251,7 @@ def _read(path: Path, shown) -> tuple[dict, str]:
     except ValueError as error:
         raise ScenarioError(shown, "", str(error)) from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # "-sig": editors on Windows may start the file with a byte-order mark
     except UnicodeDecodeError:
         raise ScenarioError(shown, "", "cannot read: not UTF-8 text") from None
     if nesting_depth(text) > MAX_NESTING:
@@ -260,7 +276,8 @@ def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tu
     shown = os.path.normpath(os.path.join(os.path.dirname(path), relative))
     csv_path = real.parent / relative
     try:
-        text = read_limited(csv_path, MAX_DATA_BYTES, "a data file").decode("utf-8")
+        # "-sig": a spreadsheet saving CSV as UTF-8 starts the file with a byte-order mark
+        text = read_limited(csv_path, MAX_DATA_BYTES, "a data file").decode("utf-8-sig")
     except ValueError as error:
         if isinstance(error, UnicodeDecodeError):
             raise ScenarioError(path, f"{where}.file", f"cannot read {shown}: not UTF-8 text") from None
@@ -290,6 +307,10 @@ def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tu
     for line, row in enumerate(rows[1:], start=2):
         if not row:
             continue
+        # A surplus field is most often a decimal comma ("90,5"), which would otherwise be read silently as 90.
+        if len(row) > len(header):
+            raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: {len(row)} fields, but the header has "
+                                                       f"{len(header)} ({', '.join(header)})")
         try:
             date, text_value = row[date_at], row[value_at]
             parse_month(date)
@@ -300,6 +321,9 @@ def _points_from_file(path, where: str, raw: dict, real: Path) -> tuple[list, tu
             raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: {detail}") from None
         if not math.isfinite(value):
             raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: '{column}' must be finite")
+        if points and parse_month(date) <= parse_month(points[-1][0]):
+            raise ScenarioError(path, f"{where}.file", f"{shown} line {line}: dates must increase: {date} follows "
+                                                       f"{points[-1][0]}")
         points.append((date, value))
     if not points:
         raise ScenarioError(path, f"{where}.file", f"{shown}: no data rows")
@@ -355,10 +379,10 @@ def _shock(real: Path, path: str, index: int, raw) -> tuple[Shock, tuple | None]
                                                                       f"{_show(point)}")
                 clean.append((_month(path, f"{where}.points[{j}][0]", point[0]),
                               float(_number(path, f"{where}.points[{j}][1]", point[1]))))
-        for j in range(1, len(clean)):
-            if parse_month(clean[j][0]) <= parse_month(clean[j - 1][0]):
-                key = f"{where}.file" if data_file else f"{where}.points[{j}][0]"
-                raise ScenarioError(path, key, f"dates must increase: {clean[j][0]} follows {clean[j - 1][0]}")
+            for j in range(1, len(clean)):
+                if parse_month(clean[j][0]) <= parse_month(clean[j - 1][0]):
+                    raise ScenarioError(path, f"{where}.points[{j}][0]",
+                                        f"dates must increase: {clean[j][0]} follows {clean[j - 1][0]}")
         start = _month(path, f"{where}.start", raw["start"]) if "start" in raw else clean[0][0]
         end = end or clean[-1][0]
         value = math.nan

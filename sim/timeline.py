@@ -66,28 +66,31 @@ class Shock:
         start = parse_month(self.start)
         end = parse_month(self.end) if self.end is not None else None
         window = (months >= start) & (months <= (end if end is not None else months[-1] if n else start))
-        if self.mode == "set":
-            path[window] = self.value
-        elif self.mode == "scale":
-            path[window] *= self.value
-        elif self.mode == "add":
-            path[window] += self.value
-        elif self.mode == "ramp":
-            before = start - 1 - first_month
-            origin = path[min(max(before, 0), n - 1)] if n else 0.0
-            fraction = (months - (start - 1)) / (end - (start - 1))
-            path[window] = origin + (self.value - origin) * fraction[window]
-            path[months > end] = self.value
-        elif self.mode == "pulse":
-            fraction = (months - start) / max(end - start, 1)
-            path[window] *= 1 + (self.value - 1) * (1 - fraction[window])
-        elif self.mode == "path":
-            xs = np.array([parse_month(date) for date, _ in self.points], dtype=float)
-            ys = np.array([value for _, value in self.points], dtype=float)
-            lo = start if self.start is not None else xs[0]
-            hi = end if end is not None else months[-1] if n else lo
-            inside = (months >= lo) & (months <= hi)
-            path[inside] = np.interp(months[inside], xs, ys)
+        # A huge value may overflow to inf: Timeline.check reports that as a value outside the lever's range, so
+        # numpy's warning would only add lines before that one-line error.
+        with np.errstate(all="ignore"):
+            if self.mode == "set":
+                path[window] = self.value
+            elif self.mode == "scale":
+                path[window] *= self.value
+            elif self.mode == "add":
+                path[window] += self.value
+            elif self.mode == "ramp":
+                before = start - 1 - first_month
+                origin = path[min(max(before, 0), n - 1)] if n else 0.0
+                fraction = (months - (start - 1)) / (end - (start - 1))
+                path[window] = origin + (self.value - origin) * fraction[window]
+                path[months > end] = self.value
+            elif self.mode == "pulse":
+                fraction = (months - start) / max(end - start, 1)
+                path[window] *= 1 + (self.value - 1) * (1 - fraction[window])
+            elif self.mode == "path":
+                xs = np.array([parse_month(date) for date, _ in self.points], dtype=float)
+                ys = np.array([value for _, value in self.points], dtype=float)
+                lo = start if self.start is not None else xs[0]
+                hi = end if end is not None else months[-1] if n else lo
+                inside = (months >= lo) & (months <= hi)
+                path[inside] = np.interp(months[inside], xs, ys)
         return path
 
     def as_dict(self) -> dict:

@@ -240,3 +240,47 @@ def test_with_months_extends_the_horizon_and_checks_shocks_over_it(tmp_path):
                                 f"1.13 in 2025-10, outside its allowed range 0..1 probability/month")
     with pytest.raises(scenario.ScenarioError, match="--months: must be 1..600 months"):
         scenario.with_months(s, 601)
+
+
+def test_shocks_starting_after_the_horizon_are_one_warning_line_until_a_longer_run_reaches_them(tmp_path):
+    s = write(tmp_path, """
+        [[shocks]]
+        lever = "hostility"
+        mode = "set"
+        value = 0.6
+        start = "2025-03"
+        [[shocks]]
+        lever = "hostility"
+        mode = "set"
+        value = 0.7
+        start = "2030-01"
+        [[shocks]]
+        lever = "hostility"
+        mode = "set"
+        value = 0.8
+        start = "2031-01"
+    """, months=12)
+    assert s.warnings() == [f"warning: {tmp_path / 'case.toml'}: shocks[1] (2030-01), shocks[2] (2031-01): start "
+                            f"after the last simulated month (2025-12), so they have no effect in this run"]
+    assert scenario.with_months(s, 61).warnings() == [
+        f"warning: {tmp_path / 'case.toml'}: shocks[2] (2031-01): starts after the last simulated month (2030-01), "
+        f"so it has no effect in this run"]
+    assert scenario.with_months(s, 73).warnings() == []
+
+
+def test_a_byte_order_mark_is_accepted_at_the_start_of_a_csv(tmp_path):
+    (tmp_path / "rates.csv").write_text("\ufeffdate,rate\n2025-01,90\n2025-03,110\n", encoding="utf-8")
+    s = write(tmp_path, """
+        [[shocks]]
+        lever = "rub_per_usd"
+        mode = "path"
+        file = "rates.csv"
+    """, months=4)
+    assert monthly(s, "rub_per_usd") == [90.0, 100.0, 110.0, 83.3]
+
+
+def test_a_byte_order_mark_is_accepted_at_the_start_of_a_scenario_file(tmp_path):
+    path = tmp_path / "case.toml"
+    path.write_text("\ufeff" + HEAD.format(months=4), encoding="utf-8")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert scenario.load(path).months == 4

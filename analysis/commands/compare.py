@@ -10,8 +10,8 @@ from analysis.commands.run import (
     load_scenario,
     posterior_draws,
     simulate,
+    warn_about_scenarios,
     warn_if_imprecise,
-    warn_if_patent_free,
 )
 from sim.scenario import ScenarioError
 
@@ -70,7 +70,7 @@ def main(args):
     inputs = [path for s in scenarios for path in s.sources]
     check_output_directory(out, "compare", inputs=inputs)
     warn_if_imprecise(args.scale)
-    warn_if_patent_free(scenarios)
+    warn_about_scenarios(scenarios)
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates * len(scenarios)) as backend:

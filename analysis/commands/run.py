@@ -127,13 +127,15 @@ def warn_if_imprecise(scale: float) -> None:
         print(message, file=sys.stderr)
 
 
-def warn_if_patent_free(scenarios, varied=()) -> None:
-    """One line on stderr for each scenario that sets the patent fee (or whose design varies it: ``varied``) for a
-    country whose citizens need no patent during the run (``sim.mechanisms.legal_status.patent_fee_due``): the fee
-    is then not theirs to pay."""
+def warn_about_scenarios(scenarios, varied=()) -> None:
+    """Warnings on stderr, a line each: shocks that start after the run's last month (``Scenario.warnings``), and a
+    scenario that sets the patent fee (or whose design varies it: ``varied``) for a country whose citizens need no
+    patent during the run (``sim.mechanisms.legal_status.patent_fee_due``): the fee is then not theirs to pay."""
     from sim.calendar import format_month, parse_month
 
     for s in scenarios:
+        for line in s.warnings():
+            print(line, file=sys.stderr)
         free_from = s.patent_free_month()
         sets_fee = "patent_fee_rub" in (*s.parameters, *varied) or any(shock.lever == "patent_fee_rub"
                                                                        for shock in s.shocks)
@@ -162,7 +164,7 @@ def main(args):
 
     check_output_directory(out, "run", inputs=scenario.sources)
     warn_if_imprecise(args.scale)
-    warn_if_patent_free([scenario])
+    warn_about_scenarios([scenario])
 
     began = time.perf_counter()
     with cli.open_backend(args, runs=args.replicates) as backend:

@@ -7,7 +7,7 @@ every key scalar output the horizon allows.
 
 from analysis import cli
 from analysis.cli import InputError, positive_int
-from analysis.commands.run import warn_if_patent_free
+from analysis.commands.run import warn_about_scenarios
 from analysis.commands.sweep import (
     add_factor_flags,
     add_run_flags,
@@ -98,7 +98,7 @@ def main(args):
         flag = "--levels" if "levels" in str(error) else "--samples"
         raise InputError(f"{flag}: {error}") from None
     plan = with_posterior(plan, args)
-    warn_if_patent_free([scenario], plan.design.names)
+    warn_about_scenarios([scenario], plan.design.names)
     out = execute(plan, args, f"results/{scenario.name}-sensitivity-{args.method}")
     try:
         results = sensitivity.analyse(out, outputs)

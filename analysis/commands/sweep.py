@@ -8,7 +8,7 @@ import sys
 
 from analysis import cli
 from analysis.cli import InputError, positive_int
-from analysis.commands.run import one_replicate_per_draw, warn_if_patent_free
+from analysis.commands.run import one_replicate_per_draw, warn_about_scenarios
 
 DEFAULT_REPLICATES = 3
 DEFAULT_SCALE = 100.0
@@ -214,7 +214,7 @@ def main(args):
         raise InputError(f"{'--vary' if args.vary else '--lhs'}: {error}") from None
     plan = with_posterior(sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
                                       scale=args.scale, months=months, engine=args.engine), args)
-    warn_if_patent_free([scenario], plan.design.names)
+    warn_about_scenarios([scenario], plan.design.names)
     out = execute(plan, args, f"results/{scenario.name}-sweep")
     from analysis.store import StoreError
 
