@@ -40,6 +40,7 @@ import pandas as pd
 
 from analysis import provenance
 from sim import country, parameters
+from sim.calendar import parse_month
 from sim.country import CALIBRATED_DIR
 from sim.scenario import Scenario
 
@@ -178,6 +179,41 @@ def fit_months(scenario: Scenario) -> int:
     return (LAST_TARGET_YEAR - start_year) * 12 + 12 - (start_month - 1)
 
 
+def target_years() -> list[int]:
+    return sorted({m.year for m in declared_moments()})
+
+
+def year_span(years) -> str:
+    """Years as runs of consecutive years: ``[2010, 2011, 2012, 2015]`` -> ``"2010-2012, 2015"``."""
+    runs = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+
+
+def years_not_run(scenario: Scenario, years, months: int | None = None) -> list[int]:
+    """The ``years`` of which ``scenario`` does not run all twelve months, from its start over ``months`` (default
+    its own). Annual moments are read from whole years only."""
+    first = parse_month(scenario.start)
+    last = first + (scenario.months if months is None else months) - 1
+    return [year for year in years if year * 12 < first or year * 12 + 11 > last]
+
+
+def coverage_problem(scenario: Scenario) -> str | None:
+    """Why the fit cannot run ``scenario``, as ``key: reason``, or None. The fit runs it from its start to
+    ``FIT_END`` whatever its months, so only a start after the first target year's January can leave a target
+    year without its twelve months."""
+    years = target_years()
+    missing = years_not_run(scenario, years, months=max(fit_months(scenario), 0))
+    if not missing:
+        return None
+    return (f"scenario.start: {scenario.start}, but the calibration runs the scenario from its start to {FIT_END} "
+            f"and needs every month of its target years {year_span(years)}; missing {year_span(missing)}")
+
+
 def declarations() -> dict:
     return {"free": [asdict(f) for f in FREE], "moments": [asdict(m) for m in declared_moments()],
             "last_target_year": LAST_TARGET_YEAR}
@@ -202,7 +238,6 @@ def inputs_record(scenario: Scenario) -> tuple[str, list[dict]]:
     their defaults) and the declared parameters and moments (which hold the moments' data). A figure dated after the
     fit's end changes none of them, so editing later data leaves the posterior fresh; a change to what the fit reads
     makes it stale."""
-    from sim.calendar import parse_month
     from sim.timeline import known_by
 
     last = parse_month(FIT_END)
@@ -510,8 +545,7 @@ def run_abc(scenario: Scenario, out: Path, *, population_size: int, generations:
             done = history.max_t + 1
             populations = history.get_all_populations()
             bar.update(1)
-            bar.set_postfix(epsilon=f"{populations.epsilon.iloc[-1]:.3g}",
-                            simulations=int(populations.samples.sum()))
+            bar.set_postfix(epsilon=f"{populations.epsilon.iloc[-1]:.3g}", proposals=proposals(history))
         bar.close()
         config_path.write_text(json.dumps({**wanted, "generations": max(generations, done)}, indent=2) + "\n")
         return history
@@ -528,6 +562,12 @@ def posterior_sample(history) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)[[f.name for f in FREE]]
     frame["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
     return frame
+
+
+def proposals(history) -> int:
+    """Parameter sets simulated so far, each ``replicates`` times: the sample from the prior that pyabc draws to set
+    the first tolerance (its generation -1) and every generation's proposals, accepted or not."""
+    return int(history.get_all_populations().samples.sum())
 
 
 def generations_table(history) -> list[dict]:

@@ -28,13 +28,18 @@ import numpy as np
 import pandas as pd
 
 from analysis import ensemble, home_validation
-from analysis.calibration import DATA, LAST_TARGET_YEAR, fit_scenario
+from analysis.calibration import DATA, LAST_TARGET_YEAR, fit_scenario, year_span, years_not_run
 from sim import country as profiles
+from sim.calendar import parse_month
 from sim.scenario import Scenario
 
 VALIDATION_YEARS = list(range(2014, 2020))
 COLLAPSE = (2013, 2016)
 NEVER_FITTED = ("uzbekistan", "kyrgyzstan")  # every observation of these countries is out of sample
+# The whole years the summary cannot do without: both ends of the 2013-2016 change (and its decomposition), the
+# 2014-2019 skill window and the treaty's gains, 2016-2019. Observations in other years are scored if the scenario
+# runs them and left out if not.
+NEEDED_YEARS = range(min(COLLAPSE[0], VALIDATION_YEARS[0]), max(COLLAPSE[1], VALIDATION_YEARS[-1]) + 1)
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,19 @@ def country_scenario(history: Scenario, name: str) -> Scenario:
     return dataclasses.replace(history, country=name, name=f"{history.name}_{name}")
 
 
+def coverage_problem(history: Scenario) -> str | None:
+    """Why the validation cannot run ``history``, as ``key: reason``, or None if it runs every month of
+    ``NEEDED_YEARS``."""
+    missing = years_not_run(history, NEEDED_YEARS)
+    if not missing:
+        return None
+    key = "scenario.start" if missing[0] * 12 < parse_month(history.start) else "scenario.months"
+    return (f"{key}: the scenario runs {history.start} to {history.end}, but the validation needs every month of "
+            f"{year_span(NEEDED_YEARS)} (the {COLLAPSE[0]}-{COLLAPSE[1]} change, the {VALIDATION_YEARS[0]}-"
+            f"{VALIDATION_YEARS[-1]} skill and the treaty's gains to {VALIDATION_YEARS[-1]}); missing "
+            f"{year_span(missing)}")
+
+
 def without_treaty(scenario: Scenario) -> Scenario | None:
     """The same history with the country's citizens always needing a patent, or None if they always do anyway."""
     if scenario.patent_free_month() is None:
@@ -206,7 +224,8 @@ def treaty_effect(runs: pd.DataFrame, counterfactual: pd.DataFrame) -> dict:
                 "p95": float(values.quantile(0.95))}
 
     return {"change_2013_2016_without_treaty": band(change_without),
-            "gain_with_treaty": {str(year): band(wide[year] / alone[year] - 1) for year in range(end, 2020)},
+            "gain_with_treaty": {str(year): band(wide[year] / alone[year] - 1)
+                                 for year in range(end, VALIDATION_YEARS[-1] + 1)},
             "note": "paired: each replicate runs the same seed and posterior draw with and without the treaty"}
 
 

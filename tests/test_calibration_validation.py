@@ -352,3 +352,118 @@ def test_validate_compares_the_home_economy_with_the_surveys_year_by_year(tmp_pa
     assert fields["out_of_sample_within"]["somoni_per_usd"] is False
     assert set(table["series"]) >= {"somoni_per_usd", "unemployment_ilo"}
     assert any("somoni_per_usd" in line and "2016" in line and "MISSED" in line for line in lines)
+
+
+def _history_cut_short(directory, months):
+    """A scenario file that is the checkout's history with a shorter horizon."""
+    path = directory / "history_short.toml"
+    path.write_text(f'[scenario]\nname = "history_short"\nextends = "{(calibration.ROOT / HISTORY).as_posix()}"\n'
+                    f"months = {months}\n")
+    return path
+
+
+def _refusal(monkeypatch, capsys, argv):
+    """Run a command in this process with the model and the fit switched off, so that input refused before any run
+    is the only way to finish quickly: the exit status and standard error."""
+    from analysis import cli
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the model ran before the input was checked")
+
+    monkeypatch.setattr(validation, "hindcast", no_run)
+    monkeypatch.setattr(calibration.Simulator, "__call__", no_run)
+    monkeypatch.setattr(calibration, "run_abc", no_run)
+    status = cli.main(argv)
+    return status, capsys.readouterr().err
+
+
+def test_the_coverage_checks_name_the_years_a_scenario_misses():
+    history = scenario.load(HISTORY)
+    assert validation.coverage_problem(history) is None
+    assert calibration.coverage_problem(history) is None
+    # The fit runs to 2013-12 whatever the scenario's months; the validation runs the scenario's own months.
+    short = dataclasses.replace(history, months=48)
+    assert calibration.coverage_problem(short) is None
+    assert validation.coverage_problem(short).startswith("scenario.months: the scenario runs 2010-01 to 2013-12")
+    assert validation.coverage_problem(short).endswith("missing 2014-2019")
+    late = dataclasses.replace(history, start="2011-06")
+    assert calibration.coverage_problem(late).endswith("target years 2010-2013; missing 2010-2011")
+    assert validation.coverage_problem(dataclasses.replace(history, start="2014-01")).startswith("scenario.start")
+    assert calibration.year_span([2010, 2011, 2012, 2015]) == "2010-2012, 2015"
+
+
+@pytest.mark.parametrize(("scenario_file", "key", "missing"), [("baseline", "scenario.start", "2013-2019"),
+                                                               ("cut short", "scenario.months", "2014-2019")])
+def test_validate_refuses_a_scenario_without_the_years_it_scores_before_any_run(tmp_path, monkeypatch, capsys,
+                                                                              scenario_file, key, missing):
+    path = "scenarios/baseline.toml" if scenario_file == "baseline" else str(_history_cut_short(tmp_path, 48))
+    out = tmp_path / "validation"
+    status, err = _refusal(monkeypatch, capsys, ["validate", "--scenario", path, "--posterior", "2", "--scale",
+                                                 "400", "--workers", "1", "--no-plots", "--out", str(out)])
+    assert status == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"error: --scenario: {path}: {key}: ")
+    assert "needs every month of 2013-2019" in err and err.rstrip().endswith(f"missing {missing}")
+    assert not out.exists()
+
+
+def test_calibrate_refuses_a_scenario_that_starts_after_its_target_years_before_any_run(tmp_path, monkeypatch,
+                                                                                         capsys):
+    out, write_to = tmp_path / "calibration", tmp_path / "calibrated"
+    status, err = _refusal(monkeypatch, capsys, ["calibrate", "--scenario", "scenarios/baseline.toml", "--out",
+                                                 str(out), "--write-to", str(write_to), "--no-plots"])
+    assert status == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: --scenario: scenarios/baseline.toml: scenario.start: 2025-01")
+    assert "target years 2010-2013" in err and err.rstrip().endswith("missing 2010-2013")
+    assert not out.exists() and not write_to.exists()
+
+
+class _FinishedFit:
+    """pyabc's History as calibrate reads it after one generation: 4 proposals drawn from the prior to set the
+    first tolerance (t = -1), then 12 in generation 0."""
+
+    max_t = 0
+
+    def get_all_populations(self):
+        return pd.DataFrame({"t": [-1, 0], "epsilon": [np.inf, 1.0], "samples": [4, 12]})
+
+    def get_distribution(self, m, t):
+        particles = pd.DataFrame({f.name: np.linspace(f.low, f.high, 4) for f in calibration.FREE})
+        return particles, np.full(4, 0.25)
+
+
+class _InstantSimulator:
+    def __init__(self, scenario, scale, replicates, seed):
+        self.moments = calibration.declared_moments()
+
+    def __call__(self, values):
+        return {}
+
+    def frames(self, values):
+        return []
+
+
+@pytest.mark.parametrize("figure_flags", [["--no-plots"], ["--format", "svg"]])
+def test_calibrate_writes_a_figure_only_without_no_plots_and_counts_every_simulation(tmp_path, monkeypatch, capsys,
+                                                                                    figure_flags):
+    from analysis import cli
+
+    monkeypatch.setattr(calibration, "Simulator", _InstantSimulator)
+    monkeypatch.setattr(calibration, "run_abc", lambda *args, **kwargs: _FinishedFit())
+    monkeypatch.setattr(calibration, "simulated_moments", lambda frames, moments: {m.key: m.value for m in moments})
+    write_to = tmp_path / "calibrated"
+    status = cli.main(["calibrate", "--population", "4", "--generations", "1", "--replicates", "2", "--scale", "4000",
+                       "--workers", "1", "--out", str(tmp_path / "calibration"), "--write-to", str(write_to),
+                       "--yes", *figure_flags])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    figures = {path.name for path in write_to.iterdir() if path.suffix in (".png", ".svg", ".pdf")}
+    assert figures == (set() if "--no-plots" in figure_flags else {"tajikistan_posterior.svg"})
+    assert {"tajikistan_posterior.csv", "tajikistan_posterior.json", "tajikistan.toml"} <= set(
+        path.name for path in write_to.iterdir())
+    # The prior sample's simulations count as the progress bar counts them, each run once per replicate.
+    assert calibration.proposals(_FinishedFit()) == 16
+    last = captured.out.strip().splitlines()[-1]
+    assert "16 proposals, the prior sample included, x 2 replicate(s) = 32 simulations" in last
+    assert json.loads((write_to / "tajikistan_posterior.json").read_text())["simulations"] == 32

@@ -27,13 +27,13 @@ def register(subparsers):
                     "(World Bank 2010-2013, CBR 2013), 2011 migrant stock, departures and returns, 2013 "
                     "unemployment and 2010-2013 poverty fall within the data's bands. Prints a cost estimate first; "
                     "every finished generation is kept in OUT/calibration.db, so a killed run resumes where it "
-                    "stopped when the "
-                    "same command is run again. Writes the posterior sample "
-                    "scenarios/calibrated/tajikistan_posterior.csv (with .json provenance and a .png of prior "
-                    "against posterior) and its weighted median to scenarios/calibrated/tajikistan.toml, which the "
-                    "model loads by default.")
+                    "stopped when the same command is run again. Writes the posterior sample "
+                    "scenarios/calibrated/tajikistan_posterior.csv (with .json provenance and, unless --no-plots, a "
+                    "figure of prior against posterior) and its weighted median to "
+                    "scenarios/calibrated/tajikistan.toml, which the model loads by default.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
-                        help="historical scenario file (default: this checkout's scenarios/history_2010_2024.toml)")
+                        help="historical scenario file, starting by 2010-01, the first target year's January "
+                             "(default: this checkout's scenarios/history_2010_2024.toml)")
     parser.add_argument("--population", type=at_least_two, default=DEFAULT_POPULATION,
                         help=f"particles per generation (default {DEFAULT_POPULATION})")
     parser.add_argument("--generations", type=positive_int, default=DEFAULT_GENERATIONS,
@@ -42,8 +42,14 @@ def register(subparsers):
                          replicates_help="seeds averaged per proposal, the same for every proposal")
     cli.add_executor_flags(parser, "local worker processes (pyabc's multicore sampler; default: the CPU count; 1 "
                                    "runs in this process and is reproducible), or workers of --dask local")
-    cli.add_output_flags(parser, f"directory of the resumable run: pyabc's history database and figures "
-                                 f"(default {DEFAULT_OUT})", default=DEFAULT_OUT)
+    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
+                        help=f"directory of the resumable run: pyabc's history database and its settings "
+                             f"(default {DEFAULT_OUT})")
+    parser.add_argument("--no-plots", action="store_true",
+                        help="write no figure; the posterior sample, its .json record and the point estimate are "
+                             "still written to --write-to, and the resumable run to --out")
+    parser.add_argument("--format", choices=cli.FORMATS, default="png",
+                        help="format of the prior-against-posterior figure (default png)")
     parser.add_argument("--write-to", type=Path, default=calibration.CALIBRATED_DIR, metavar="DIR",
                         help="where the posterior and the point estimate go (default scenarios/calibrated)")
     add_yes_flag(parser)
@@ -57,6 +63,10 @@ def main(args):
     from analysis.outdir import check_output_directory, check_output_file, write_marker
 
     scenario = scenarios.load(args.scenario)
+    # Checked before the cost estimate runs the model: a scenario starting after the target years has none of them.
+    problem = calibration.coverage_problem(scenario)
+    if problem:
+        raise InputError(f"--scenario: {args.scenario}: {problem}")
     out = Path(args.out)
     check_output_directory(out, "calibration", inputs=scenario.sources)
     write_to = Path(args.write_to)
@@ -65,7 +75,7 @@ def main(args):
     check_output_file(point_file, flag="--write-to", signature=calibration.SIGNATURE)
     agents = check_scale(args.scale, [scenario])
     workers = args.workers or available_cpus()
-    simulations = calibration.estimate_simulations(args.population, args.generations)
+    estimated_proposals = calibration.estimate_simulations(args.population, args.generations)
 
     # The cost estimate: one timed proposal at the registry defaults (it also compiles the model).
     simulator = calibration.Simulator(scenario, args.scale, args.replicates, args.seed)
@@ -74,12 +84,12 @@ def main(args):
         began = time.perf_counter()
         simulator(calibration.registry_defaults())
     per_proposal = time.perf_counter() - began
-    projected = simulations * per_proposal / workers
-    print(f"cost estimate: about {simulations} proposals x {args.replicates} replicate(s) x "
+    projected = estimated_proposals * per_proposal / workers
+    print(f"cost estimate: about {estimated_proposals} proposals x {args.replicates} replicate(s) x "
           f"{per_proposal / args.replicates:.3f} s per simulation ({calibration.fit_months(scenario)} months at "
           f"scale {args.scale:g}) / {workers} worker(s) = {format_duration(projected)} (acceptance assumed "
           f"{calibration.ASSUMED_ACCEPTANCE:.0%} per generation)")
-    check_work(agents=agents, months=calibration.fit_months(scenario), runs=simulations * args.replicates,
+    check_work(agents=agents, months=calibration.fit_months(scenario), runs=estimated_proposals * args.replicates,
                workers=workers, runs_flags="--population, --generations, --replicates", yes=args.yes, held_bytes=0,
                what="the calibration's simulations")
 
@@ -103,13 +113,14 @@ def main(args):
     generations = calibration.generations_table(history)
     identification = calibration.identifiability(posterior)
     inputs_sha256, files = calibration.inputs_record(scenario)
-    total_simulations = sum(g["simulations"] for g in generations) * args.replicates
+    proposals = calibration.proposals(history)
+    simulations = proposals * args.replicates
     record = {
         "kind": "posterior", "country": scenario.country, "scenario": scenario.name,
         "date": calibration.today(), "method": "ABC-SMC (pyabc), uniform priors, band distance, CRN",
         "population_size": args.population, "generations": len(generations), "scale": args.scale,
         "replicates": args.replicates, "seed": args.seed, "workers": workers, "dask": args.dask,
-        "simulations": total_simulations, "wall_seconds_this_session": round(wall, 1),
+        "simulations": simulations, "wall_seconds_this_session": round(wall, 1),
         "seconds_per_simulation": round(per_proposal / args.replicates, 4),
         "distance": calibration.total_distance(simulated, simulator.moments),
         "target_years": sorted({m.year for m in simulator.moments}), "fit_end": calibration.FIT_END,
@@ -123,7 +134,8 @@ def main(args):
         "provenance": calibration.stamp(scenario, args.seed, estimate),
     }
     csv_path, json_path = calibration.write_posterior(posterior, record, posterior_csv)
-    figure = calibration.plot_prior_posterior(posterior, identification, csv_path.with_suffix(".png"))
+    figures = [] if args.no_plots else [
+        calibration.plot_prior_posterior(posterior, identification, csv_path.with_suffix(f".{args.format}"))]
     point = calibration.write(record, point_file)
 
     print(f"\n{'moment':22} {'year':>4} {'data':>12} {'band':>25} {'model':>12}")
@@ -136,6 +148,8 @@ def main(args):
         print(f"{row['parameter']:26} {row['prior_low']:6.3g}..{row['prior_high']:<7.3g} "
               f"{row['posterior_median']:10.4g} [{row['posterior_p05']:9.4g}, {row['posterior_p95']:9.4g}]  "
               f"{row['identification']} (sd ratio {row['sd_ratio']:.2f})")
-    print(f"\n{len(generations)} generations, {total_simulations} simulations, {format_duration(wall)} this session; "
-          f"wrote {csv_path}, {json_path}, {figure} and {point}")
+    written = ", ".join(str(path) for path in [csv_path, json_path, *figures, point])
+    print(f"\n{len(generations)} generations, {proposals} proposals, the prior sample included, x "
+          f"{args.replicates} replicate(s) = {simulations} simulations, {format_duration(wall)} this session; "
+          f"wrote {written}")
     return 0

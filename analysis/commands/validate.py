@@ -30,7 +30,9 @@ def register(subparsers):
                     "unemployment, poverty and households receiving a transfer in 10 days against the surveys, year "
                     "by year) and a figure.")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
-                        help="historical scenario file (default: this checkout's scenarios/history_2010_2024.toml)")
+                        help=f"historical scenario file, running every month of "
+                             f"{calibration.year_span(validation.NEEDED_YEARS)} (default: this checkout's "
+                             f"scenarios/history_2010_2024.toml)")
     parser.add_argument("--posterior", type=cli.positive_int, default=DEFAULT_DRAWS, metavar="N",
                         help=f"posterior draws, one replicate each (default {DEFAULT_DRAWS})")
     parser.add_argument("--seed", type=cli.non_negative_int, default=1, metavar="S", help="study seed (default 1)")
@@ -45,6 +47,10 @@ def register(subparsers):
 
 def main(args):
     history = scenarios.load(args.scenario)
+    # Checked before any run: a scenario that misses a year the summary reads would otherwise fail at the end.
+    problem = validation.coverage_problem(history)
+    if problem:
+        raise cli.InputError(f"--scenario: {args.scenario}: {problem}")
     out = Path(args.out)
     check_output_directory(out, "validation", inputs=history.sources)
     sample = posterior.load()
