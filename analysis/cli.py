@@ -53,6 +53,13 @@ non_negative_int = number_type(int, "a whole number", lambda v: v >= 0, "must be
 positive_float = number_type(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
 
 
+def directory_name(text: str) -> str:
+    """An argparse type for ``--out``: an empty name would be taken for the current directory."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a directory name, got an empty string")
+    return text
+
+
 def at_least(minimum: int):
     """An argparse type for a whole number of at least ``minimum``."""
     return number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
@@ -93,7 +100,7 @@ def add_executor_flags(parser, workers_help: str):
 
 def add_output_flags(parser, out_help: str, **out):
     """Where results go, and their figures."""
-    parser.add_argument("--out", metavar="DIR", help=out_help, **out)
+    parser.add_argument("--out", metavar="DIR", type=directory_name, help=out_help, **out)
     parser.add_argument("--no-plots", action="store_true", help="skip the figures and report.html")
     parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
 

@@ -1,15 +1,19 @@
 """Output directories the project owns.
 
 A command writes only into a directory that does not exist yet, or into one the project wrote itself, which it
-recognises by the marker file ``.tajmig`` (JSON: the kind of output and its provenance) that it writes first into
-every output directory. Anything else is refused before any work starts: a non-empty directory without the marker,
-the checkout or any of its ancestors, the current directory or its ancestors, the scenario library, a directory
-holding the command's input files, and a sweep store when the command is not a sweep (or the other way round).
+recognises by the marker file ``.tajmig`` (JSON: the kind of output, its provenance and the files it holds) that it
+writes first into every output directory. Anything else is refused before any work starts: a non-empty directory
+without the marker, the checkout or any of its ancestors, the current directory or its ancestors, the scenario
+library, a directory holding the command's input files, a directory holding another kind of output (a sweep store
+when the command is not a sweep, run results when it is a comparison), an owned directory holding anything the
+project did not write into it (the user's own notes or figures), and a directory that cannot be replaced.
 
 Results are written into a hidden sibling ``.NAME.partial-PID-XXXX`` that replaces the target only when the
 command succeeds (an owned target is first renamed to ``.NAME.old-PID`` and deleted after), so a crash or a bad
-input never leaves a half-written result behind. Leftovers of a process that was killed are deleted the next time
-any command writes next to them; only leftovers holding the marker and belonging to a dead process are touched.
+input never leaves a half-written result behind. The staging directory gets the permissions of the directory it
+replaces, and its marker lists every file and directory the command wrote. Leftovers of a process that was killed
+are deleted the next time any command writes next to them; only leftovers holding the marker and belonging to a dead
+process are touched.
 
 Commands call ``check_output_directory`` before they start work, then write through ``atomic_directory``; a
 command writing a single file calls ``check_output_file``.
@@ -21,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -34,6 +39,10 @@ _LEGACY_STORE_FILES = ("design.json", "manifest.csv")
 _LEFTOVER_RE = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:-.*)?$")
 # Most file systems limit one path component to 255 bytes.
 MAX_NAME_BYTES = 255
+# Figures and report.html are drawn after the results have replaced the target (and again by ``plot``, in any
+# format), so the marker cannot list them: they are recognised by the names analysis/report.py gives them for run,
+# compare and validation results.
+_RENDERED_RE = re.compile(r"^(?:report\.html|(?:fan|compare)_\w+\.(?:png|svg|pdf)|hindcast\.(?:png|svg|pdf))$")
 
 
 class OutputError(Exception):
@@ -52,7 +61,21 @@ def marker(kind: str) -> dict:
 
 
 def write_marker(directory, kind: str) -> None:
-    Path(directory, MARKER).write_text(json.dumps(marker(kind), indent=2) + "\n")
+    _write_record(directory, marker(kind))
+
+
+def _write_record(directory, record: dict) -> None:
+    Path(directory, MARKER).write_text(json.dumps(record, indent=2) + "\n")
+
+
+def written_paths(directory) -> list[str]:
+    """Every file and directory below ``directory`` but its marker, as sorted relative POSIX paths."""
+    directory = Path(directory)
+    paths = []
+    for root, dirnames, filenames in os.walk(directory):
+        relative = Path(root).relative_to(directory)
+        paths += [(relative / name).as_posix() for name in dirnames + filenames]
+    return sorted(path for path in paths if path != MARKER)
 
 
 def owner(directory) -> dict | None:
@@ -119,6 +142,8 @@ def check_output_directory(target, kind: str, *, flag: str = "--out", inputs=())
         except OSError as error:
             raise OutputError(f"{flag}: cannot read {shown}: {error.strerror}") from None
         if not entries:
+            if kind not in STORE_KINDS:  # a store is written in place; other output replaces the directory
+                _check_replaceable(absolute, shown, flag)
             return target
         if kind in STORE_KINDS and all(name in entries for name in _LEGACY_STORE_FILES):
             return target  # a store written before stores carried the marker; the store checks its design
@@ -128,11 +153,69 @@ def check_output_directory(target, kind: str, *, flag: str = "--out", inputs=())
         raise OutputError(f"{flag}: {shown} exists, is not empty and was not written by this program (no {MARKER} "
                           f"file); choose another directory, or empty it yourself")
     owned = record["kind"]
-    if (owned in STORE_KINDS or kind in STORE_KINDS) and owned != kind:
-        article = "an" if owned[0] in "aeiou" else "a"
+    if owned != kind:
+        article = "an" if owned[:1] in ("a", "e", "i", "o", "u") else "a"
         raise OutputError(f"{flag}: {shown} holds {article} {owned} results directory, not a {kind}; choose another "
                           f"directory")
+    if kind in STORE_KINDS:
+        return target  # a store is resumed in place, never replaced
+    files = record.get("files")
+    if isinstance(files, list) and all(isinstance(path, str) for path in files):
+        foreign = _foreign_paths(absolute, set(files), shown, flag)
+        if foreign:
+            named = ", ".join(_printable(path) for path in foreign[:2])
+            more = f" and {len(foreign) - 2} more" if len(foreign) > 2 else ""
+            raise OutputError(f"{flag}: {shown} holds files this program did not write ({named}{more}); move them "
+                              f"out of it or choose another directory")
+    # A marker without the list of files comes from an older version, which replaced the whole directory.
+    _check_replaceable(absolute, shown, flag)
     return target
+
+
+def _foreign_paths(directory: Path, ours: set, shown: str, flag: str) -> list[str]:
+    """The files and directories below ``directory`` (not inside a foreign directory) that are neither the marker,
+    nor in ``ours``, nor a figure or report drawn into a directory of ``ours`` after the results were written."""
+    def unreadable(error):
+        raise OutputError(f"{flag}: cannot read {shown}: {error.filename}: {error.strerror}") from None
+
+    foreign = []
+    for root, dirnames, filenames in os.walk(directory, onerror=unreadable):
+        relative = Path(root).relative_to(directory)
+        for name in sorted(dirnames):
+            path = (relative / name).as_posix()
+            if path not in ours:
+                foreign.append(path)
+                dirnames.remove(name)  # one entry for the whole directory, which is the user's
+        for name in sorted(filenames):
+            path = (relative / name).as_posix()
+            if path not in ours and path != MARKER and not _RENDERED_RE.match(name):
+                foreign.append(path)
+    return sorted(foreign)
+
+
+def _printable(path: str) -> str:
+    """``path`` as it can be shown in a one-line message (quoted with escapes when it holds control characters)."""
+    return path if path.isprintable() else repr(path)
+
+
+def _check_replaceable(absolute: Path, shown: str, flag: str) -> None:
+    """An existing target must be renamable in its parent, since ``_replace`` renames it out of the way.
+
+    Renaming it to a probe name and back is the only sure test: immutable directories, sticky parents and read-only
+    mounts all answer it, root included, before any work is spent."""
+    if not os.path.lexists(absolute):
+        return
+    # A random part, because renaming a directory onto an existing empty one replaces it.
+    probe = absolute.parent / f".{absolute.name}.probe-{os.getpid()}-{os.urandom(4).hex()}"
+    try:
+        absolute.rename(probe)
+    except OSError as error:
+        raise OutputError(f"{flag}: cannot replace {shown}: {error.strerror or error}; choose another "
+                          f"directory") from None
+    finally:
+        # Put it back, even when interrupted between the two renames.
+        if os.path.lexists(probe) and not os.path.lexists(absolute):
+            probe.rename(absolute)
 
 
 def _check_parent(absolute: Path, shown: str, flag: str) -> None:
@@ -209,12 +292,32 @@ def atomic_directory(target, kind: str, *, flag: str = "--out", inputs=()):
     except OSError as error:
         raise OutputError(f"{flag}: cannot create {target}: {error.strerror or error}") from None
     try:
-        write_marker(staging, kind)
+        _take_permissions(staging, absolute)
+        record = marker(kind)
+        _write_record(staging, record)
         yield staging
+        # The list tells the next command writing here the user's own files apart from the results.
+        record["files"] = written_paths(staging)
+        _write_record(staging, record)
         _replace(staging, absolute)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _take_permissions(staging: Path, absolute: Path) -> None:
+    """Give ``staging`` (created 0700 by mkdtemp) the permissions and group of the directory it will replace, or if
+    there is none, the mode a plain mkdir would give it, so that a shared results directory stays shared."""
+    if absolute.is_dir():
+        existing = absolute.stat()
+        with contextlib.suppress(OSError):  # only a member of the group may give it; the mode matters most
+            os.chown(staging, -1, existing.st_gid)
+        os.chmod(staging, stat.S_IMODE(existing.st_mode))
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        inherited = staging.stat().st_mode & stat.S_ISGID  # from a setgid parent, as mkdir does
+        os.chmod(staging, (0o777 & ~umask) | inherited)
 
 
 def _replace(staging: Path, absolute: Path) -> None:

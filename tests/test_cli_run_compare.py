@@ -128,6 +128,9 @@ def test_compare_writes_each_run_and_the_paired_differences(tmp_path):
     (["run", "tests/fixtures/bad_scenarios/shock_unknown_lever.toml"],
      "error: tests/fixtures/bad_scenarios/shock_unknown_lever.toml: shocks[0].lever: unknown lever "
      "'raid_intensty' (did you mean 'raid_intensity'?)"),
+    (["run", ""], "error: SCENARIO: expected a scenario file, got an empty string"),
+    (["run", BASELINE, "--posterior", "10000000", "--replicates", "2", "--scale", "200"],
+     "error: --replicates, --posterior: the runs (10,000,000 runs, 2 at a time) need about"),
     (["run", "tests/fixtures/bad_scenarios/extends_cycle.toml"],
      "error: tests/fixtures/bad_scenarios/parents/cycle_b.toml: scenario.extends: extends cycle: "
      "tests/fixtures/bad_scenarios/extends_cycle.toml -> tests/fixtures/bad_scenarios/parents/cycle_b.toml -> "
@@ -136,9 +139,13 @@ def test_compare_writes_each_run_and_the_paired_differences(tmp_path):
 def test_bad_input_is_one_line_exit_two_and_nothing_written(args, message, tmp_path, monkeypatch, capsys):
     """In-process through analysis.cli.main, the same code path as run.py (subprocess cases follow)."""
     monkeypatch.chdir(ROOT)
-    status = main([*args, "--out", str(tmp_path / "out"), "--no-plots"])
+    status = main([*args, "--out", str(tmp_path / "out"), "--no-plots", "--workers", "2"])
     captured = capsys.readouterr()
-    assert (status, captured.err, captured.out) == (2, message + "\n", "")
+    if message.endswith("need about"):  # the memory needed and the machine's follow
+        assert (status, captured.out) == (2, "") and captured.err.startswith(message)
+        assert captured.err.count("\n") == 1
+    else:
+        assert (status, captured.err, captured.out) == (2, message + "\n", "")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -177,3 +184,39 @@ def test_run_warns_once_when_a_scenario_sets_a_patent_fee_its_country_does_not_p
     assert main(["run", str(ROOT / "scenarios" / "summit_safeguards.toml"), "--months", "3", "--replicates", "1",
                  "--workers", "1", "--point-estimate", "--out", str(tmp_path / "tajik"), *QUICK]) == 0
     assert "patent_fee_rub" not in capsys.readouterr().err
+
+
+def test_an_empty_out_is_refused_not_taken_for_the_default(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status = main(["run", BASELINE, "--out", "", "--months", "1", *QUICK])
+    assert (status, capsys.readouterr().err) == (2, "error: run.py run: argument --out: expected a directory name, got "
+                                                    "an empty string\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_more_posterior_draws_than_replicates_say_so(tmp_path, capsys):
+    status = main(["run", BASELINE, "--posterior", "3", "--replicates", "1", "--months", "2", "--workers", "1",
+                   "--out", str(tmp_path / "out"), *QUICK])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "note: --posterior 3 runs 3 replicates, one per draw (--replicates was 1)" in captured.err
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["replicates"] == 3
+
+
+def test_a_twelve_month_summary_shows_its_horizon_once():
+    from analysis import ensemble
+
+    summary = pd.DataFrame([{"metric": "remittances_usd", "unit": "USD/month", "start_mean": 1.0,
+                             **{f"{prefix}{stat}": 2.0 for prefix in ("", "m12_") for stat in ("median", "p05",
+                                                                                                   "p95")}}])
+    assert ensemble.summary_text(summary, "2025-12", "2025-12").splitlines()[0].count("2025-12") == 1
+    assert ensemble.summary_text(summary, "2026-12", "2025-12").splitlines()[0].count("median") == 2
+
+
+def test_run_warns_once_about_shocks_after_its_last_month(tmp_path, capsys):
+    history = str(ROOT / "scenarios" / "history_2010_2024.toml")
+    status = main(["run", history, "--months", "12", "--replicates", "1", "--workers", "1", "--out",
+                   str(tmp_path / "out"), *QUICK])
+    late = [line for line in capsys.readouterr().err.splitlines() if "after the last simulated month" in line]
+    assert status == 0 and len(late) == 1
+    assert late[0].startswith(f"warning: {history}: shocks[2] (2014-01)") and "(2010-12)" in late[0]

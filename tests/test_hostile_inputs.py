@@ -219,6 +219,58 @@ def test_an_owned_directory_is_replaced_and_no_leftovers_remain(tree, capsys):
     assert sorted(p.name for p in tree.iterdir() if p.name.startswith(".")) == []
 
 
+def test_the_users_files_in_owned_results_are_kept_and_its_figures_are_not_theirs(tree, capsys):
+    out = tree / "owned-results"
+    with_plots = [arg for arg in RUN if arg != "--no-plots"]
+    assert main([*with_plots, "--months", "2", "--scale", "4000", "--out", str(out)]) == 0
+    assert (out / "report.html").exists()
+    assert main([*with_plots, "--months", "2", "--scale", "4000", "--out", str(out)]) == 0  # figures are ours
+    (out / "my_notes.txt").write_text("my notes\n")
+    (out / "my_figs").mkdir()
+    (out / "my_figs" / "a.txt").write_text("my figure\n")
+    capsys.readouterr()
+    before = snapshot(tree)
+    assert main([*RUN, "--months", "3", "--scale", "4000", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"error: --out: {out} holds files this program did not write (my_figs, "
+                                       f"my_notes.txt); move them out of it or choose another directory\n")
+    assert snapshot(tree) == before
+
+
+def test_results_of_another_kind_are_not_replaced(tree, capsys):
+    out = tree / "owned-results"
+    assert main([*RUN, "--months", "2", "--scale", "4000", "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = snapshot(tree)
+    assert main([*COMPARE, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"error: --out: {out} holds a run results directory, not a compare; choose "
+                                       f"another directory\n")
+    assert snapshot(tree) == before
+
+
+def test_an_empty_directory_that_cannot_be_replaced_is_refused_before_work(tree, monkeypatch, capsys):
+    from analysis.commands import run
+
+    out = tree / "empty"
+    out.mkdir()
+    rename = os.rename
+
+    def immutable(source, destination, *args, **kwargs):  # as for a directory made immutable with chattr +i
+        if Path(source) == out:
+            raise PermissionError(1, "Operation not permitted", str(source))
+        return rename(source, destination, *args, **kwargs)
+
+    def simulate(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(os, "rename", immutable)
+    monkeypatch.setattr(run, "simulate", simulate)
+    before = snapshot(tree)
+    assert main([*RUN, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"error: --out: cannot replace {out}: Operation not permitted; choose another "
+                                       f"directory\n")
+    assert snapshot(tree) == before
+
+
 def test_leftovers_of_a_killed_command_are_cleaned_and_others_kept(tree, capsys):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True).stdout.strip()

@@ -42,7 +42,7 @@ def register(subparsers):
                          replicates_help="seeds averaged per proposal, the same for every proposal")
     cli.add_executor_flags(parser, "local worker processes (pyabc's multicore sampler; default: the CPU count; 1 "
                                    "runs in this process and is reproducible), or workers of --dask local")
-    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
+    parser.add_argument("--out", metavar="DIR", type=cli.directory_name, default=DEFAULT_OUT,
                         help=f"directory of the resumable run: pyabc's history database and its settings "
                              f"(default {DEFAULT_OUT})")
     parser.add_argument("--no-plots", action="store_true",
