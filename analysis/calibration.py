@@ -66,7 +66,8 @@ class Free:
 
 # The behavioural parameters without a direct empirical anchor: departure and return propensities, the remittance
 # propensity, the network pull, the earnings response and the efficiency of home job matching. The ranges are those
-# the registry gives as plausible (docs/parameters.md), widened where the literature is thin.
+# the registry gives as plausible (docs/parameters.md), widened where the literature is thin; the return rate's
+# prior (0.005-0.06) reaches below the registry's range (0.01-0.08) and stops short of its top.
 FREE = (
     Free("departure_asc_russia", -7.0, -2.0),
     Free("return_base_prob", 0.005, 0.06),

@@ -2,8 +2,8 @@
 
 Every command that runs the model calls ``check_work`` once its flags are parsed and before anything is built or
 allocated: beyond the machine's memory the work is refused; beyond ``TIME_LIMIT_SECONDS`` it needs ``--yes``
-(asked for at a terminal, refused otherwise). The figures are from ``run.py bench`` on a 2-core Xeon (README,
-Performance) and deliberately round: the point is to catch a misplaced digit, not to predict to the second.
+(asked for at a terminal, refused otherwise). The figures are from ``run.py bench`` on the project's 2-core machine
+(benchmarks/README.md) and deliberately round: the point is to catch a misplaced digit, not to predict to the second.
 """
 
 import math
@@ -14,7 +14,7 @@ from analysis.cli import InputError
 
 TIME_LIMIT_SECONDS = 3600.0
 # Fast engine, one process, set-up and spin-up included: a 1:1 run made 24.9M agent-steps/s over its 120 months,
-# and a default replicate (1:20, about 190,000 agents, 24 + 120 months) took about 1.6 s, some 16M/s: the slower
+# and a 1:20 replicate (about 190,000 agents, 24 + 120 months) took about 1.6 s, some 16M/s: the slower
 # figure is taken, as most work runs at such scales (docs/scenario-format.md, Running scenarios).
 FAST_AGENT_STEPS_PER_SECOND = 1.6e7
 # The per-agent Mesa engine was 168x slower than the fast engine at 18,849 agents.

@@ -24,7 +24,8 @@ from analysis import calibration
 from analysis.cli import InputError
 
 # Posterior draws ``run`` and ``compare`` take when --posterior is not given. None switches the default off: runs
-# then use the point estimate (scenarios/calibrated/<country>.toml) and their bands are stochastic only.
+# then use the point estimate (scenarios/calibrated/tajikistan.toml, which other countries borrow) and their bands
+# are stochastic only.
 DEFAULT_DRAWS: int | None = 20
 
 BANDS_WITH_POSTERIOR = "parameter and stochastic: replicate i has its own seed and posterior draw i mod N"
@@ -106,7 +107,8 @@ def add_flag(parser, default: int | None):
                             f"bands combine parameter and stochastic uncertainty ({shown})")
     if default:
         group.add_argument("--point-estimate", action="store_true",
-                           help="run every replicate with the point estimate (scenarios/calibrated/<country>.toml): "
+                           help="run every replicate with the point estimate (scenarios/calibrated/tajikistan.toml, which "
+                                "other countries borrow): "
                                 "bands are stochastic only, as in the dashboard")
 
 

@@ -259,11 +259,17 @@ def load(name_or_path: str | Path = "tajikistan") -> CountryProfile:
 
 
 CALIBRATED_DIR = COUNTRIES_DIR.parent / "calibrated"
+# The country whose fit other countries borrow: behaviour is assumed common and only the country's facts differ
+# (docs/validation.md), as with the posterior draws.
+FITTED_COUNTRY = "tajikistan"
 
 
 def calibrated_parameters(name: str) -> dict[str, float]:
-    """The parameter estimates written by ``run.py calibrate`` for this country, or {} if it has none."""
+    """The parameter estimates written by ``run.py calibrate`` for this country, or for a country without its own,
+    those of ``FITTED_COUNTRY``; {} if there are none."""
     path = CALIBRATED_DIR / f"{name}.toml"
+    if not path.exists():
+        path = CALIBRATED_DIR / f"{FITTED_COUNTRY}.toml"
     if not path.exists():
         return {}
     with open(path, "rb") as handle:

@@ -6,7 +6,8 @@
     df = m.results()                       # one row per month, a 'date' column, outputs in real-world units
 
 Parameters resolve in this order: registry defaults, the country profile's overrides, the country's calibrated
-estimates (``scenarios/calibrated/<country>.toml``, unless ``calibrated=False``), then ``params`` and keyword
+estimates (``scenarios/calibrated/<country>.toml``, or the Tajik ones for a country without its own, unless
+``calibrated=False``), then ``params`` and keyword
 overrides. Levers can be given a timeline with ``shocks`` (see ``sim.timeline``).
 
 Before the start date the model runs ``spinup_months`` unreported months, with the levers at their values for

@@ -512,7 +512,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        source="assumed, see range; ILO long-term unemployment is 12+ months"),
     _p("risk_income_drop", default=0.1, unit="share", low=0.05, high=0.3, group="risk", **PROB,
        description="Fall in a household's 3-month average income per member that counts as a fall: against the "
-                   "same average a year earlier (exposure component) and against its 12-month average (households)",
+                   "same average a year earlier (the income-fell exposure component)",
        source="assumed, see range"),
     _p("risk_returnee_window_months", default=24, unit="months", low=12, high=36, group="risk", integer=True,
        minimum=1, maximum=120,

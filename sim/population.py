@@ -38,7 +38,7 @@ PERSON_COLUMNS = {
     "wage_usd": Column(np.float32, 0.0, "gross wage this month"),
     "net_usd": Column(np.float32, 0.0, "net earnings abroad this month after living costs, fees and losses"),
     "spell_months": Column(np.int16, 0, "months in the current spell at home or abroad"),
-    "experience_months": Column(np.int16, 0, "total months worked abroad"),
+    "experience_months": Column(np.int16, 0, "total months abroad"),
     "unemployed_months": Column(np.int16, 0, "months jobless at home in the current spell"),
     "savings_usd": Column(np.float32, 0.0, "savings abroad (target earners)"),
     "unsent_usd": Column(np.float32, 0.0, "money set aside for home, not yet sent"),

@@ -43,8 +43,8 @@ from sim.population import GONE, HOME, KAZAKHSTAN, RUSSIA
 
 
 # The population's columns, the households' columns and the parameters, as numba structrefs over the same arrays and
-# values. This engine calls the rules one person at a time from Python, and numba would otherwise unbox the 21
-# columns and 93 parameters of the named tuples on every call (about 12 us, against 0.5 us for a structref).
+# values. This engine calls the rules one person at a time from Python, and numba would otherwise unbox the
+# columns and parameters of the named tuples on every call (about 12 us, against 0.5 us for a structref).
 @structref.register
 class _PeopleType(types.StructRef):
     pass

@@ -194,6 +194,11 @@ def test_the_committed_posterior_is_fresh_and_its_median_is_the_default_point_es
     model = MigrationModel(scale=4000, rng=1)
     for name, value in estimates.items():
         assert model.values[name] == pytest.approx(value)
+    # A country without a fit of its own borrows the Tajik one, as the posterior draws do.
+    for other in ("uzbekistan", "kyrgyzstan"):
+        assert country.calibrated_parameters(other) == estimates
+        model = MigrationModel(scale=4000, rng=1, country_profile=other)
+        assert all(model.values[name] == pytest.approx(value) for name, value in estimates.items())
 
 
 def test_a_stale_or_missing_posterior_is_one_line_naming_the_file_and_the_rebuild(tmp_path):

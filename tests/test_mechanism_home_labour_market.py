@@ -37,6 +37,10 @@ def test_the_months_terms_count_arrivals_as_jobless_and_resting_returnees_out(wo
     w.tally[[t.STAYERS_EMPLOYED, t.STAYERS_JOBLESS, t.DEPORTATIONS, t.RETURNS_VOLUNTARY]] = [900, 60, 15, 25]
     terms = market.monthly_terms(1_000.0, w.tally, w.v, np.array([300.0]))
     assert terms.find_rate == market.monthly_rates(1_000.0, 900, 75, 0.02, 0.5)[0]
+    # Expelled from Kazakhstan: left out of the stayers like deportees from Russia, and searching at once like them.
+    w.tally[t.EXPULSIONS_KAZAKHSTAN] = 10
+    terms = market.monthly_terms(1_000.0, w.tally, w.v, np.array([300.0]))
+    assert terms.find_rate == market.monthly_rates(1_000.0, 900, 85, 0.02, 0.5)[0]
 
 
 def test_voluntary_returnees_rest_before_searching():

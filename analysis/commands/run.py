@@ -2,7 +2,8 @@
 
 Defaults: 20 replicates at 10 persons per agent (timings in ``docs/scenario-format.md``; the scale at which every
 exposure component's 90 % band is narrower than a quarter of its level, ``analysis.exposure``),
-which runs the ten-year baseline in under a minute on two cores and gives 5-95 % bands of the replicate noise.
+which runs the ten-year baseline in one to two minutes on two cores (more on a busy machine) and gives 5-95 % bands
+of parameter and replicate noise.
 """
 
 import sys

@@ -4,7 +4,7 @@ Grievance lives in [0, 1]. An event of size ``x`` closes a share ``x`` of the ga
 rather than overflowing, and every month a share ``grievance_decay`` fades. Abroad in Russia it also grows with the
 hostility climate; at home it grows with long unemployment (collective grievances at home, doi:10.1353/apr.2022.0019).
 Event increments are applied by the mechanisms where the events happen; this file holds the rule and the monthly
-drift, applied after enforcement (docs/ODD.md §3 step 2, §7.5).
+drift, applied at the month's end after ageing (docs/ODD.md §3 step 7, §7.5).
 """
 
 from numba import njit

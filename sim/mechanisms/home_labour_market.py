@@ -51,9 +51,11 @@ MarketTerms = namedtuple("MarketTerms", "find_rate separation vacancies region_w
 
 def monthly_terms(capacity, tally, v, region_wage_usd) -> MarketTerms:
     """This month's terms, from the people at home after departures and returns (counted in ``tally``). Everyone
-    arrives jobless; deportees look for work at once, voluntary returnees after their rest."""
+    arrives jobless; deportees (from Russia or Kazakhstan) look for work at once, voluntary returnees after their
+    rest. ``departures.decide`` left all of them out of the stayers, so they are added here."""
     rest_months = int(v.returnee_rest_months)
-    arrived = tally[t.DEPORTATIONS] + (tally[t.RETURNS_VOLUNTARY] if rest_months == 0 else 0)
+    arrived = tally[t.DEPORTATIONS] + tally[t.EXPULSIONS_KAZAKHSTAN] + \
+        (tally[t.RETURNS_VOLUNTARY] if rest_months == 0 else 0)
     find_rate, separation, vacancies = monthly_rates(capacity, tally[t.STAYERS_EMPLOYED],
                                                      tally[t.STAYERS_JOBLESS] + arrived, v.home_separation_rate,
                                                      v.matching_efficiency)
