@@ -107,9 +107,8 @@ def add_flag(parser, default: int | None):
                             f"bands combine parameter and stochastic uncertainty ({shown})")
     if default:
         group.add_argument("--point-estimate", action="store_true",
-                           help="run every replicate with the point estimate (scenarios/calibrated/tajikistan.toml, which "
-                                "other countries borrow): "
-                                "bands are stochastic only, as in the dashboard")
+                           help="run every replicate with the point estimate (scenarios/calibrated/tajikistan.toml, "
+                                "which other countries borrow): bands are stochastic only, as in the dashboard")
 
 
 def replicates_for(replicates: int, draws: int | None) -> int:

@@ -515,8 +515,8 @@ def load(path) -> Scenario:
             data_paths.append(Path(file).parent / raw["file"])
         if shock.mode != "ramp" and shock.end is not None and parse_month(shock.end) < parse_month(start):
             raise ScenarioError(file_shown, f"shocks[{i}].end", f"the shock ends ({shock.end}) before the scenario "
-                                                                f"starts ({start}): at most the unreported spin-up months "
-                                                                f"before the start would see it")
+                                                                f"starts ({start}): at most the unreported spin-up "
+                                                                f"months before the start would see it")
     scenario = Scenario(name=name, description=description, start=start, months=int(months),
                         country=country_name, patent_free_from=patent_free_from,
                         parameters={k: v for k, (v, _) in params.items()},

@@ -7,8 +7,8 @@ def register(subparsers):
     parser = subparsers.add_parser(
         "plot", help="redraw the figures and report.html of a results directory",
         description="Recognise a results directory by its manifest (run.json, compare.json, design.json, "
-                    "validation.json or discovery.json), draw its figures next to its data and write a self-contained report.html. "
-                    "For a comparison, the run directory of each scenario is redrawn too.")
+                    "validation.json or discovery.json), draw its figures next to its data and write a "
+                    "self-contained report.html. For a comparison, the run directory of each scenario is redrawn too.")
     parser.add_argument("directory", metavar="DIR", help="a directory written by run, compare, sweep, "
                                                          "sensitivity, validate or discover")
     parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")

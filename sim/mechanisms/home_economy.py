@@ -7,16 +7,17 @@ spin-up, when the job capacity's base is set from the synthesised population:
     D / D0 = Y / Y0 + remittance_multiplier x s0 x (R / R0 - 1)
 
 where Y is real GDP (constant local currency, from the country profile), R the real value of remittances (USD
-converted at the lever ``home_currency_per_usd`` and deflated by consumer prices) against R0 in the month before
-the start date (the last of the spin-up), and s0 the remittances' share of output in that month. Because s0 is a
-share of output at the start while Y0 is the first month's, the spending term is worth Y0 / Y(start) of what ``remittance_multiplier`` says in units of Y0: the
-effective multiplier is 0.85 times the nominal one after the baseline's 24-month spin-up (real output grew 17.4 %;
-0.68 for the default 0.8) and 0.91 in the history (9.5 % growth 2008-2010). The calibration ran with this form, so
-it stays until the next calibration. A unit of remittances spent at home (consumption, construction, services)
-raises demand for home output by ``remittance_multiplier`` units, net of the part that buys imports; jobs follow
-demand with the employment elasticity ``jobs_gdp_elasticity``: capacity = base x (D / D0)^elasticity. Nothing in
-dollars drives labour demand: a devaluation that halves dollar GDP leaves real output where it is, and a fall in the
-dollar value of remittances is softened by the somoni they now buy, less the rise in prices.
+converted at the lever ``home_currency_per_usd`` and deflated by consumer prices) against R0 in the month before the
+start date (the last of the spin-up), and s0 the remittances' share of output in that month. Because s0 is a share
+of output at the start while Y0 is the first month's, the spending term is worth Y0 / Y(start) of what
+``remittance_multiplier`` says in units of Y0: the effective multiplier is 0.85 times the nominal one after the
+baseline's 24-month spin-up (real output grew 17.4 %; 0.68 for the default 0.8) and 0.91 in the history (9.5 %
+growth 2008-2010). The calibration ran with this form, so it stays until the next calibration. A unit of remittances
+spent at home (consumption, construction, services) raises demand for home output by ``remittance_multiplier``
+units, net of the part that buys imports; jobs follow demand with the employment elasticity ``jobs_gdp_elasticity``:
+capacity = base x (D / D0)^elasticity. Nothing in dollars drives labour demand: a devaluation that halves dollar GDP
+leaves real output where it is, and a fall in the dollar value of remittances is softened by the somoni they now
+buy, less the rise in prices.
 """
 
 from sim.calendar import fractional_year
