@@ -57,7 +57,7 @@ LABELS = {
     "exposure_irregular_per_100k": "Russia: irregular young men",
     "exposure_register_per_100k": "Russia: young men on the register",
     "exposure_police_checks_per_100k": "Russia: police checks of migrants",
-    "exposure_expelled_per_100k": "Home: young men expelled from Russia",
+    "exposure_expelled_per_100k": "Home: young men expelled (Russia, Kazakhstan)",
     "exposure_banned_idle_per_100k": "Home: banned young men without work",
     "exposure_jobless_returnees_per_100k": "Home: long-jobless young returnees",
     "exposure_income_fell_per_100k": "Households whose income fell",

@@ -78,8 +78,8 @@ OUTPUTS: tuple[Output, ...] = (
            "Police checks this month (including those ending in extortion or expulsion), per 100,000 migrants in "
            "Russia"),
     Output("exposure_expelled_per_100k", "per 100,000",
-           "Young men at home expelled from Russia within risk_returnee_window_months, per 100,000 young men at "
-           "home"),
+           "Young men at home expelled from Russia or Kazakhstan within risk_returnee_window_months, per 100,000 "
+           "young men at home"),
     Output("exposure_banned_idle_per_100k", "per 100,000",
            "Young men at home with a Russian entry ban in force and no job, per 100,000 young men at home"),
     Output("exposure_jobless_returnees_per_100k", "per 100,000",

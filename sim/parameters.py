@@ -75,8 +75,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        maximum=100_000,
        description="Monthly cost of a work patent (not paid by a Eurasian Economic Union member's citizens from "
                    "the month their profile's [treaty] or the scenario's patent_free_from names); 0 means no patent "
-                   "is needed at all, so nobody's papers lapse and no job is needed to be documented, a step "
-                   "change from even 1 RUB",
+                   "is needed at all, so papers lapse only through registration problems (registration_burden) "
+                   "and no job is needed to be documented, a step change from even 1 RUB",
        source=f"Moscow patent 8,900 RUB/month in 2025; 7,500 (2024), 10,000 (2026) ({TIMELINE})"),
     _p("registration_burden", default=0.02, unit="probability/month", low=0.0, high=0.08, group="lever", lever=True,
        **PROB,

@@ -5,7 +5,7 @@ import pytest
 
 from sim import tally as t
 from sim.mechanisms import bans
-from sim.population import NO_MONTH
+from sim.population import GONE, HOME, KAZAKHSTAN, NO_MONTH
 
 
 @pytest.mark.parametrize("share", [0.0, 0.4, 1.0])
@@ -33,3 +33,15 @@ def test_an_amnesty_is_the_same_whichever_rows_are_walked_first(world):
     bans.amnesty(parts.people, parts.v, 500, 1_000, parts.month, parts.keys, parts.tally)
     bans.amnesty(parts.people, parts.v, 0, 500, parts.month, parts.keys, parts.tally)
     np.testing.assert_array_equal(whole.people.ban_until, parts.people.ban_until)
+
+
+def test_an_amnesty_leaves_the_bans_of_people_who_left_the_model_alone(world):
+    # bans_lifted is the fall of banned_stock, which counts only people still in the model: a retired or
+    # naturalised person's ban is not in the stock, so an amnesty of every ban lifts (and counts) only the stock.
+    w = world(4, ban_amnesty_share=1.0)
+    p = w.people
+    p.location[:] = [HOME, KAZAKHSTAN, GONE, GONE]
+    p.ban_until[:] = w.month + 30
+    bans.amnesty(p, w.v, 0, w.n, w.month, w.keys, w.tally)
+    assert list(p.ban_until) == [w.month, w.month, w.month + 30, w.month + 30]
+    assert w.tally[t.BANS_LIFTED] == 2
