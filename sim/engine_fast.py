@@ -334,8 +334,8 @@ class FastEngine:
 
         household_counts = households.step(hh, v, c.poverty_line_usd, self.months_done == 0, 0,
                                            hh.region.shape[0])
-        risk[indicators.INCOME_FELL] = indicators.income_fell(hh, self.income_history, v, month, 0,
-                                                              hh.region.shape[0])
+        risk[indicators.INCOME_FELL] = indicators.income_fell(hh, self.income_history, v, month,
+                                                              c.poverty_line_usd, 0, hh.region.shape[0])
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v, spinup=month < model.start_month)

@@ -86,8 +86,8 @@ OUTPUTS: tuple[Output, ...] = (
            "Young men at home who came back within risk_returnee_window_months and have been jobless "
            "long_unemployed_months or more, per 100,000 young men at home"),
     Output("exposure_income_fell_per_100k", "per 100,000",
-           "Households whose 3-month average income per member is more than risk_income_drop below the same "
-           "average a year earlier, per 100,000 households"),
+           "Households whose 3-month average income per member, in poverty lines (what it buys at home), is "
+           "more than risk_income_drop below the same average a year earlier, per 100,000 households"),
     Output("exposed_any_per_100k", "per 100,000",
            "Young men exposed to at least one of the person-level conditions above (unweighted), per 100,000 young "
            "men"),

@@ -294,7 +294,7 @@ class ReferenceEngine:
         census, risk = self._census(month)
         for h in range(hh.region.shape[0]):
             risk[indicators.INCOME_FELL] += call(indicators.income_fell, self.households_ref, self.income_history,
-                                                 self.params_ref, month, h, h + 1)
+                                                 self.params_ref, month, c.poverty_line_usd, h, h + 1)
         raw = t.month_record(tally, census, risk, market, c, n_entrants, hh.region.shape[0], household_counts,
                              home_earnings)
         self.memory.update(raw, v, spinup=month < model.start_month)

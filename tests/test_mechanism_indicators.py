@@ -68,9 +68,21 @@ def test_a_household_income_fell_when_it_is_well_below_the_same_months_a_year_ea
     hh = w.households
     history = ind.income_history(3)
     hh.income_recent_usd[:] = [100.0, 100.0, 100.0]
-    assert ind.income_fell(hh, history, w.v, w.month, 0, 3) == 0  # no history yet: nothing fell
+    assert ind.income_fell(hh, history, w.v, w.month, 50.0, 0, 3) == 0  # no history yet: nothing fell
     for later in range(1, 12):  # eleven months later, other slots: the first month's values stay
-        ind.income_fell(hh, history, w.v, w.month + later, 0, 3)
+        ind.income_fell(hh, history, w.v, w.month + later, 50.0, 0, 3)
     hh.income_recent_usd[:] = [79.0, 81.0, 60.0]  # a year later: 21 % and 40 % down count, 19 % does not
-    assert ind.income_fell(hh, history, w.v, w.month + 12, 0, 3) == 2
-    assert np.allclose(history[(w.month + 12) % 12], [79.0, 81.0, 60.0])
+    assert ind.income_fell(hh, history, w.v, w.month + 12, 50.0, 0, 3) == 2
+    assert np.allclose(history[(w.month + 12) % 12], [79.0 / 50, 81.0 / 50, 60.0 / 50])  # in poverty lines
+
+
+def test_income_that_falls_in_dollars_only_as_the_poverty_line_does_has_not_fallen(world):
+    # A devaluation of a quarter: the dollar value of home incomes and of the poverty line (the local line at the
+    # new rate) both fall by a quarter, and what the income buys at home is unchanged.
+    w = world(1, households=2, risk_income_drop=0.1)
+    hh = w.households
+    history = ind.income_history(2)
+    hh.income_recent_usd[:] = [100.0, 100.0]
+    ind.income_fell(hh, history, w.v, w.month, 40.0, 0, 2)
+    hh.income_recent_usd[:] = [75.0, 65.0]  # the second also lost 13 % of what it buys at home
+    assert ind.income_fell(hh, history, w.v, w.month + 12, 30.0, 0, 2) == 1

@@ -10,7 +10,8 @@ least one of them.
 Young men (under ``risk_young_max_age`` + 1 years) in Russia who are irregular, or on the controlled-persons
 register (ICG 2015; Lemon 2015; Elshimi et al. 2018: recruitment happened mostly among migrants in Russia, in
 precarious status). Young
-men at home who were expelled from Russia within ``risk_returnee_window_months``; who are banned from re-entry and
+men at home who were expelled from Russia (or from Kazakhstan, whose expellees come home as deportees too) within
+``risk_returnee_window_months``; who are banned from re-entry and
 without work; or who came back within the window and have been jobless for ``long_unemployed_months`` or more (ICG
 2015 on jobless returnees and deportees). Households whose income fell are counted against the same months a year
 earlier (``income_fell``), so the seasonal cycle of remittances is not counted as a fall; police checks come from
@@ -39,8 +40,8 @@ INCOME_HISTORY_MONTHS = 12
 
 
 def income_history(n_households: int):
-    """The households' 3-month average incomes of the last twelve months (row ``month % 12``), NaN until a
-    household has a year of history; ``income_fell`` reads and updates it."""
+    """The households' 3-month average real incomes (in poverty lines) of the last twelve months (row
+    ``month % 12``), NaN until a household has a year of history; ``income_fell`` reads and updates it."""
     return np.full((INCOME_HISTORY_MONTHS, n_households), np.nan, dtype=np.float32)
 
 
@@ -132,15 +133,18 @@ def count(people, v, start, stop, month, census, risk):
 
 
 @njit(cache=True, inline="always")
-def income_fell(households, history, v, month, start, stop):
-    """How many households among ``start`` to ``stop - 1`` have a 3-month average income per member more than
+def income_fell(households, history, v, month, poverty_line_usd, start, stop):
+    """How many households among ``start`` to ``stop - 1`` have a 3-month average real income per member more than
     ``risk_income_drop`` below the same average a year earlier; then stores this month's averages in ``history``
-    for next year. Needs this month's ``households.income_recent_usd`` (``households.step``)."""
+    for next year. Needs this month's ``households.income_recent_usd`` (``households.step``).
+
+    Income is counted in poverty lines, as poverty is: the line follows home prices and the home currency, so a
+    devaluation that lowers a household's income in dollars but not what it buys at home is not a fall."""
     slot = month % INCOME_HISTORY_MONTHS
     kept_share = 1.0 - v.risk_income_drop
     fell = 0
     for h in rs.rows(start, stop):
-        recent = households.income_recent_usd[h]
+        recent = households.income_recent_usd[h] / poverty_line_usd
         fell += recent < kept_share * history[slot, h]  # False while the year-old value is NaN
         history[slot, h] = recent
     return fell
