@@ -32,6 +32,9 @@ import datetime
 import hashlib
 import json
 import math
+import os
+import signal
+import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -336,6 +339,19 @@ def point_estimate(posterior: pd.DataFrame) -> dict[str, float]:
     return {f.name: weighted_quantile(posterior[f.name].to_numpy(dtype=float), weights, 0.5) for f in FREE}
 
 
+def posterior_files(csv_path: Path = POSTERIOR_CSV, fmt: str | None = None) -> dict[Path, str]:
+    """The files ``write_posterior`` writes (and, with ``fmt``, ``plot_prior_posterior``), each with a text that
+    marks one as written by an earlier calibration, so that a file of the same name the user wrote is never
+    replaced (``analysis.outdir.check_output_file``)."""
+    csv_path = Path(csv_path)
+    files = {csv_path: ",".join([*(f.name for f in FREE), "weight"]),
+             csv_path.with_suffix(".json"): '"kind": "posterior"'}
+    if fmt is not None:
+        # matplotlib names itself in every format it writes: "Matplotlib" in PNG and PDF, "matplotlib" in SVG.
+        files[csv_path.with_suffix(f".{fmt}")] = "atplotlib"
+    return files
+
+
 def write_posterior(posterior: pd.DataFrame, record: dict, csv_path: Path = POSTERIOR_CSV) -> tuple[Path, Path]:
     """The posterior sample (one row per particle: the free parameters and the particle's weight) and its record."""
     csv_path = Path(csv_path)
@@ -432,8 +448,21 @@ class Simulator:
                          calibrated=False).frame() for i in range(self.replicates)]
 
     def __call__(self, parameter) -> dict[str, float]:
+        _leave_ctrl_c_to_the_command()
         values = {f.name: float(parameter[f.name]) for f in FREE}
         return simulated_moments(self.frames(values), self.moments)
+
+
+_COMMAND_PID = os.getpid()
+
+
+def _leave_ctrl_c_to_the_command() -> None:
+    """In a worker process that pyabc's multicore sampler forked from the command, ignore Ctrl-C: the terminal sends
+    it to every process of the group, and each worker would print its traceback. The command stops on it, and its
+    daemonic workers are ended when it exits. Processes that imported this module themselves (Dask's) are left
+    alone."""
+    if os.getpid() != _COMMAND_PID and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class BandDistance:

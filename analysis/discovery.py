@@ -404,6 +404,9 @@ def cart(x: pd.DataFrame, y: np.ndarray, *, mass_min: float = DEFAULT_MASS_MIN) 
     # tree is fitted on them as they are (CART's dummy coding only expands text columns).
     tree.clf = DecisionTreeClassifier(min_samples_leaf=max(1, int(mass_min * len(frame))), random_state=0)
     tree.clf.fit(frame.to_numpy(), y)
+    # The workbench looks up a name for every node, leaves included, whose feature is scikit-learn's -2 (none): with
+    # a single parameter that index is out of range. One name more makes it valid; a leaf's name is never read.
+    tree.feature_names = [*frame.columns, "(leaf)"]
     initial = frame.agg(["min", "max"]).reset_index(drop=True)
     rows = []
     for number, (lims, stats) in enumerate(zip(tree.boxes, tree.stats, strict=True), start=1):

@@ -235,7 +235,8 @@ def _check_parent(absolute: Path, shown: str, flag: str) -> None:
 
 def check_output_file(target, *, flag: str, signature: str) -> Path:
     """Raise ``OutputError`` unless ``target`` may be (over)written: it does not exist, or it is a regular file
-    whose first 4 kB contain ``signature`` (the header the project writes into such files)."""
+    whose first or last 4 kB contain ``signature`` (the header the project writes into such files; a PDF figure
+    names its producer at its end)."""
     target = Path(target)
     absolute = _absolute(target)
     if not os.path.lexists(absolute):
@@ -245,10 +246,12 @@ def check_output_file(target, *, flag: str, signature: str) -> Path:
         raise OutputError(f"{flag}: {target} exists and is not a regular file")
     try:
         with open(absolute, "rb") as handle:
-            first = handle.read(4096).decode("utf-8", "replace")
+            first = handle.read(4096)
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 4096))
+            last = handle.read(4096)
     except OSError as error:
         raise OutputError(f"{flag}: cannot read {target}: {error.strerror}") from None
-    if signature not in first:
+    if not any(signature in part.decode("utf-8", "replace") for part in (first, last)):
         raise OutputError(f"{flag}: {target} exists and was not written by this program; choose another file name")
     return target
 

@@ -42,7 +42,8 @@ def read_manifest(directory) -> tuple[str, dict]:
     """The kind of a results directory and its manifest."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise NotAResultsDirectory(f"{directory}: no such directory")
+        what = "not a directory" if directory.exists() else "no such directory"
+        raise NotAResultsDirectory(f"{directory}: {what}")
     for name in MANIFESTS:
         path = directory / name
         if path.is_file():

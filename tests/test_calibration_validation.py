@@ -4,6 +4,7 @@ with its baselines, coverage and decomposition."""
 
 import dataclasses
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis import calibration, posterior, validation
+from analysis.outdir import check_output_file
 from sim import scenario
 from sim.calendar import format_month, fractional_year, parse_month
 from sim.country import load as load_profile
@@ -168,6 +170,25 @@ def test_a_killed_calibration_resumes_without_losing_or_repeating_a_generation(t
     written = tomllib.loads((write_to / "tajikistan.toml").read_text())
     assert set(written["parameters"]) == {f.name for f in calibration.FREE}
     assert max(written["calibration"]["target_years"]) <= 2013
+
+
+def test_ctrl_c_stops_a_calibration_on_worker_processes_with_one_line(tmp_path):
+    """The terminal sends Ctrl-C to every process of the group, pyabc's forked workers included."""
+    out = tmp_path / "calibration"
+    command = [sys.executable, "run.py", "calibrate", "--population", "30", "--generations", "3", "--scale", "2000",
+               "--replicates", "1", "--workers", "2", "--no-plots", "--out", str(out), "--write-to",
+               str(tmp_path / "w")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None and not (out / calibration.DATABASE).exists():
+        time.sleep(0.1)
+    time.sleep(1)
+    assert process.poll() is None, "the calibration finished before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "interrupted\n" in err
 
 
 def test_a_calibration_directory_refuses_another_configuration(tmp_path):
@@ -422,6 +443,32 @@ def test_calibrate_refuses_a_scenario_that_starts_after_its_target_years_before_
     assert err.startswith("error: --scenario: scenarios/baseline.toml: scenario.start: 2025-01")
     assert "target years 2010-2013" in err and err.rstrip().endswith("missing 2010-2013")
     assert not out.exists() and not write_to.exists()
+
+
+@pytest.mark.parametrize("name", ["tajikistan_posterior.csv", "tajikistan_posterior.json",
+                                  "tajikistan_posterior.png"])
+def test_calibrate_never_replaces_a_posterior_file_it_did_not_write(tmp_path, monkeypatch, capsys, name):
+    write_to = tmp_path / "mine"
+    write_to.mkdir()
+    (write_to / name).write_text("my own notes\n", encoding="utf-8")
+    out = tmp_path / "calibration"
+    status, err = _refusal(monkeypatch, capsys, ["calibrate", "--out", str(out), "--write-to", str(write_to)])
+    assert status == 2, err
+    assert err == f"error: --write-to: {write_to / name} exists and was not written by this program; choose another " \
+                  f"file name\n"
+    assert (write_to / name).read_text(encoding="utf-8") == "my own notes\n" and not out.exists()
+
+
+def test_the_committed_posterior_files_are_recognised_as_a_calibrations():
+    for path, signature in calibration.posterior_files(calibration.POSTERIOR_CSV, "png").items():
+        check_output_file(path, flag="--write-to", signature=signature)
+
+
+def test_calibrate_refuses_an_empty_write_to_that_would_mean_the_current_directory(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "calibration"
+    status, err = _refusal(monkeypatch, capsys, ["calibrate", "--out", str(out), "--write-to", ""])
+    assert status == 2 and err.startswith("error: run.py calibrate: argument --write-to: expected a directory name")
+    assert not out.exists()
 
 
 class _FinishedFit:

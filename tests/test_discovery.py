@@ -197,12 +197,38 @@ def refused(capsys, *args) -> str:
     (["--threshold", "< -5"], "--threshold", "already is a condition"),
     (["--policies", str(ROOT / "scenarios" / "history_2010_2024.toml")], "--policies", "start"),
     (["--policies", str(ROOT / "tests" / "fixtures" / "kyrgyz_2025.toml")], "--policies", "one country"),
+    # Refused before the output directory is made, not by the pilot run once it exists.
+    (["--scale", "1e9"], "--scale", "only 2 agents"),
+    (["--bounds", "hostility=0.1:0.2", "--bounds", "hostility=0.2:0.3"], "--bounds", "given twice"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, extra, flag, key):
     out = tmp_path / "out"
     message = refused(capsys, *DISCOVER, "--out", str(out), *extra)
     assert message.startswith(f"error: {flag}") and key in message
     assert not out.exists()
+
+
+def test_the_cart_cross_check_works_with_a_single_parameter():
+    x = pd.DataFrame({"rub_per_usd": np.linspace(60, 130, 40)})
+    leaves = discovery.cart(x, (x["rub_per_usd"] > 95).to_numpy(), mass_min=0.1)
+    dense = leaves[leaves["density"] == 1.0]
+    assert len(dense) == 1 and dense.iloc[0]["coverage"] == 1.0
+    assert dense.iloc[0]["limits"].startswith("rub_per_usd >= 9")
+
+
+def test_posterior_draws_reach_the_runs(tmp_path, capsys):
+    """With --posterior the parameters outside the design run at posterior draws, as the help says, not at the point
+    estimate."""
+    from analysis import posterior
+
+    out = tmp_path / "out"
+    assert main(["discover", SCENARIO, "--samples", "10", "--mass-min", "0.5", "--replicates", "1", "--scale", "4000",
+                 "--months", "12", "--params", "rub_per_usd", "--outcome", "remittances_final_12m_usd_bn < 4.5",
+                 "--posterior", "2", "--workers", "1", "--no-plots", "--out", str(out)]) == 0, capsys.readouterr().err
+    record = json.loads((out / "runs" / "baseline" / "design.json").read_text(encoding="utf-8"))
+    assert record["replicates"] == 2
+    assert record["posterior_draws"] == [dict(d) for d in posterior.load().draws(2, 1)]
+    assert json.loads((out / "discovery.json").read_text(encoding="utf-8"))["posterior_draws"] == 2
 
 
 def test_an_outcome_no_case_satisfies_is_refused_and_writes_no_analysis(discovered, tmp_path, capsys):

@@ -151,6 +151,19 @@ def test_bad_directories_and_flags_end_with_one_line_and_status_2(tmp_path, case
     assert not list(directory.glob("*.png")) if directory.exists() else True
 
 
+def test_plot_names_a_file_given_as_the_directory_and_refuses_an_empty_name(tmp_path, capsys):
+    """An empty name would be taken for the current directory, and a file is not missing."""
+    from analysis.cli import main
+
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine\n", encoding="utf-8")
+    assert main(["plot", str(afile)]) == 2
+    assert capsys.readouterr().err == f"error: {afile}: not a directory\n"
+    assert main(["plot", ""]) == 2
+    assert capsys.readouterr().err == ("error: run.py plot: argument DIR: expected a directory name, got an empty "
+                                       "string\n")
+
+
 def test_line_charts_are_stored_with_a_palette_and_colour_maps_in_full_colour():
     fan = plots.run_figures(timeseries("baseline"), META)["migrants"]
     assert Image.open(io.BytesIO(report.png_bytes(fan))).mode == "P"

@@ -215,6 +215,9 @@ def test_nearest_powers_of_two():
      "needs --months of at least 13"),
     (["--method", "sobol", "--samples", "8", "--outputs", "peak_unemployment"], "did you mean"),
     (["--method", "sobol", "--samples", "8", "--params", "hostility,hostility"], "listed twice"),
+    (["--method", "morris", "--samples", "4", "--params", "hostility", "--bounds", "hostility=0.1:0.2", "--bounds",
+      "hostility=0.1:0.3"], "--bounds: hostility is given twice"),
+    (["--method", "morris", "--samples", "4", "--params", "hostility", "--scale", "1e9"], "--scale: 1e+09"),
 ])
 def test_bad_flags_get_one_line_and_no_output(tmp_path, capsys, flags, message):
     out = tmp_path / "out"

@@ -134,6 +134,9 @@ def test_scalars_follow_their_definitions():
     (["--vary", "hostility=0:1:3", "--lhs", "4"], "cannot be combined"),
     ([], "give a design"),
     (["--lhs", "5", "--params", "hostility", "--dask", "nowhere"], "--dask"),
+    (["--lhs", "5", "--params", "hostility", "--bounds", "hostility=0.1:0.2", "--bounds", "hostility=0.3:0.4"],
+     "--bounds: hostility is given twice"),
+    (["--vary", "hostility=0:1:3", "--scale", "1e9"], "error: --scale: 1e+09 persons per agent leaves baseline"),
 ])
 def test_bad_flags_get_one_line_and_no_output(tmp_path, capsys, flags, message):
     """In process (``analysis.cli.main`` is what run.py calls) to keep the suite fast; the subprocess path is

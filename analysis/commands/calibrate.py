@@ -50,7 +50,7 @@ def register(subparsers):
                              "still written to --write-to, and the resumable run to --out")
     parser.add_argument("--format", choices=cli.FORMATS, default="png",
                         help="format of the prior-against-posterior figure (default png)")
-    parser.add_argument("--write-to", type=Path, default=calibration.CALIBRATED_DIR, metavar="DIR",
+    parser.add_argument("--write-to", type=cli.directory_name, default=calibration.CALIBRATED_DIR, metavar="DIR",
                         help="where the posterior and the point estimate go (default scenarios/calibrated)")
     add_yes_flag(parser)
     parser.set_defaults(func=main)
@@ -73,6 +73,8 @@ def main(args):
     posterior_csv = write_to / calibration.POSTERIOR_CSV.name
     point_file = write_to / f"{scenario.country}.toml"
     check_output_file(point_file, flag="--write-to", signature=calibration.SIGNATURE)
+    for path, signature in calibration.posterior_files(posterior_csv, None if args.no_plots else args.format).items():
+        check_output_file(path, flag="--write-to", signature=signature)
     agents = check_scale(args.scale, [scenario])
     workers = args.workers or available_cpus()
     estimated_proposals = calibration.estimate_simulations(args.population, args.generations)

@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from analysis.cli import InputError, number_type
+from analysis.cli import InputError, directory_name, number_type
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -30,7 +30,7 @@ def register(subparsers):
                              "reaches it can run the model and write scenario files")
     parser.add_argument("--scenario", metavar="FILE", help="base scenario to open with (default "
                                                            "scenarios/baseline.toml)")
-    parser.add_argument("--save-dir", metavar="DIR", default="my_scenarios",
+    parser.add_argument("--save-dir", metavar="DIR", type=directory_name, default="my_scenarios",
                         help="where Save as scenario writes files (default my_scenarios/); existing files are "
                              "never replaced")
     parser.set_defaults(func=main)

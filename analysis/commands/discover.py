@@ -10,7 +10,15 @@ import argparse
 import textwrap
 
 from analysis.cli import InputError, number_type, positive_int
-from analysis.commands.sweep import add_run_flags, check_common, check_cost, parse_factors, parse_params, render
+from analysis.commands.sweep import (
+    add_run_flags,
+    check_common,
+    check_cost,
+    parse_factors,
+    parse_params,
+    render,
+    with_posterior,
+)
 
 DEFAULT_REPLICATES = 2
 
@@ -136,8 +144,8 @@ def main(args):
         plan_design = design.latin_hypercube(factors, args.samples, args.seed)
     except (discovery.DiscoveryError, design.DesignError) as error:
         raise InputError(str(error) if isinstance(error, discovery.DiscoveryError) else f"--params: {error}") from None
-    base = sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed, scale=args.scale,
-                       months=months, engine=args.engine)
+    base = with_posterior(sweep.Sweep("sweep", scenario, plan_design, replicates=args.replicates, seed=args.seed,
+                                      scale=args.scale, months=months, engine=args.engine), args)
     plan = discovery.Discovery(base, policies)
     try:
         discovery.run(plan, out, dask=args.dask, workers=args.workers, part_runs=args.part_runs)
@@ -146,6 +154,7 @@ def main(args):
     except (StoreError, BackendError, sweep.SweepError, discovery.DiscoveryError) as error:
         raise InputError(str(error)) from None
     settings = {"mass_min": args.mass_min, "min_coverage": args.min_coverage, "boxes_asked": args.boxes,
+                "posterior_draws": args.posterior,
                 "command_line": provenance.command_line()}
     discovery.write(out, result, discovery.manifest(plan, out, outcome, result, settings))
     report(result, outcome, out)

@@ -1,6 +1,6 @@
 """``run.py plot DIR``: regenerate the figures and report.html of any results directory."""
 
-from analysis.cli import FORMATS
+from analysis.cli import FORMATS, directory_name
 
 
 def register(subparsers):
@@ -9,8 +9,8 @@ def register(subparsers):
         description="Recognise a results directory by its manifest (run.json, compare.json, design.json, "
                     "validation.json or discovery.json), draw its figures next to its data and write a "
                     "self-contained report.html. For a comparison, the run directory of each scenario is redrawn too.")
-    parser.add_argument("directory", metavar="DIR", help="a directory written by run, compare, sweep, "
-                                                         "sensitivity, validate or discover")
+    parser.add_argument("directory", metavar="DIR", type=directory_name,
+                        help="a directory written by run, compare, sweep, sensitivity, validate or discover")
     parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default png)")
     parser.set_defaults(func=main)
 

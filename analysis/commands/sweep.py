@@ -8,7 +8,7 @@ import sys
 
 from analysis import cli
 from analysis.cli import InputError, positive_int
-from analysis.commands.run import one_replicate_per_draw, warn_about_scenarios
+from analysis.commands.run import check_scale, one_replicate_per_draw, warn_about_scenarios
 
 DEFAULT_REPLICATES = 3
 DEFAULT_SCALE = 100.0
@@ -115,6 +115,9 @@ def parse_factors(names: list[str], bounds_texts) -> list:
         name, (low, high) = _numbers("--bounds", text, 2, "NAME=LOW:HIGH")
         if name not in names:
             raise InputError(f"--bounds: '{name}' is not among the parameters varied ({', '.join(names)})")
+        if name in bounds:
+            # The last would silently win, and the design would not be the one the user meant to ask for.
+            raise InputError(f"--bounds: {name} is given twice")
         bounds[name] = (_float("--bounds", low, text), _float("--bounds", high, text))
     return [_factor("--bounds" if name in bounds else "--params", name, *bounds.get(name, (None, None)))
             for name in names]
@@ -129,6 +132,8 @@ def check_common(args):
     months = args.months or loaded.months
     if months > scenarios.MAX_MONTHS:
         raise InputError(f"--months: at most {scenarios.MAX_MONTHS}, got {months}")
+    # Before the output directory exists: the pilot run would refuse the scale only once it has been created.
+    check_scale(args.scale, [loaded])
     args.replicates_note = one_replicate_per_draw(args) if args.posterior else None
     return loaded, months
 
