@@ -60,6 +60,14 @@ def directory_name(text: str) -> str:
     return text
 
 
+def file_name(text: str) -> str:
+    """An argparse type for a file flag such as ``--scenario``: an empty name would be taken for the current
+    directory."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty string")
+    return text
+
+
 def at_least(minimum: int):
     """An argparse type for a whole number of at least ``minimum``."""
     return number_type(int, "a whole number", lambda value: value >= minimum, f"must be at least {minimum}")
@@ -192,6 +200,7 @@ def main(argv=None) -> int:
     from sim.scenario import ScenarioError
 
     stdout = sys.stdout = _Watched(sys.stdout)
+    args = None
     try:
         args = build_parser().parse_args(argv)
         status = args.func(args) or 0
@@ -201,7 +210,9 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        # Commands whose work is kept as it finishes (``resumable``) say how to go on from it.
+        hint = "; run the same command again to resume" if getattr(args, "resumable", False) else ""
+        print(f"interrupted{hint}", file=sys.stderr)
         return 130
     except OSError as error:
         if error is not stdout.failure:

@@ -164,7 +164,8 @@ def check_sobol_samples(n: int) -> None:
     if n < 2 or n & (n - 1):
         suggestion = " or ".join(str(p) for p in nearest_powers_of_two(max(n, 2)))
         # Saltelli's scheme keeps the Sobol' sequence's balance (its convergence guarantees) only at powers of 2.
-        raise DesignError(f"Sobol sampling needs N to be a power of 2, got {n}; the nearest is {suggestion}")
+        raise DesignError(f"Sobol sampling needs N to be a power of 2 of at least 2, got {n}; the nearest is "
+                          f"{suggestion}")
 
 
 def sobol_points(n: int, factors: int, calc_second_order: bool) -> int:

@@ -188,7 +188,7 @@ def test_ctrl_c_stops_a_calibration_on_worker_processes_with_one_line(tmp_path):
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert "Traceback" not in err and "interrupted\n" in err
+    assert "Traceback" not in err and "interrupted; run the same command again to resume\n" in err
 
 
 def test_a_calibration_directory_refuses_another_configuration(tmp_path):
@@ -519,3 +519,13 @@ def test_calibrate_writes_a_figure_only_without_no_plots_and_counts_every_simula
     last = captured.out.strip().splitlines()[-1]
     assert "16 proposals, the prior sample included, x 2 replicate(s) = 32 simulations" in last
     assert json.loads((write_to / "tajikistan_posterior.json").read_text())["simulations"] == 32
+
+
+@pytest.mark.parametrize("command", ["calibrate", "validate"])
+def test_an_empty_scenario_name_is_refused_for_what_it_is(tmp_path, monkeypatch, capsys, command):
+    # Read as a path, "" is the current directory, and the error would say "is a directory".
+    out = tmp_path / "out"
+    status, err = _refusal(monkeypatch, capsys, [command, "--scenario", "", "--out", str(out)])
+    assert status == 2 and err.startswith(f"error: run.py {command}: argument --scenario: expected a file name, got "
+                                          "an empty string")
+    assert not out.exists()

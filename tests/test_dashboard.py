@@ -128,6 +128,8 @@ def test_dashboard_command_refuses_bad_input_in_one_line(tmp_path):
     # An empty name would be the current directory: Save as scenario would write into wherever the command ran.
     nameless = run("--save-dir", "")
     assert nameless.returncode == 2 and nameless.stderr.startswith("error: run.py dashboard: argument --save-dir:")
+    unnamed = run("--scenario", "")
+    assert unnamed.returncode == 2 and unnamed.stderr.startswith("error: run.py dashboard: argument --scenario:")
     # An address this machine does not have (TEST-NET-1, RFC 5737) is the host's fault, not the port's.
     absent = run("--host", "192.0.2.1", "--allow-remote")
     assert absent.returncode == 2 and absent.stderr.startswith("error: --host:")

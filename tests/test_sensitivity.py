@@ -173,7 +173,7 @@ def test_an_edited_design_is_refused(tmp_path, morris_store):
 def test_sobol_guards():
     problem = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0, 1]] * 3}
     rng = np.random.default_rng(0)
-    with pytest.raises(design.DesignError, match="power of 2, got 100; the nearest is 128"):
+    with pytest.raises(design.DesignError, match="power of 2 of at least 2, got 100; the nearest is 128"):
         sensitivity.sobol_indices(problem, rng.random(100 * 5), 100, False)
     # A sample made for second-order indices (N (2D + 2) points) analysed without them, and the reverse.
     with pytest.raises(SensitivityError, match="64 output values for a Sobol design with N=8, 3 parameters and "
@@ -205,12 +205,16 @@ def test_nearest_powers_of_two():
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--method", "sobol", "--samples", "100"], "--samples: Sobol sampling needs N to be a power of 2, got 100; "
-                                               "the nearest is 128"),
+    (["--method", "sobol", "--samples", "100"], "--samples: Sobol sampling needs N to be a power of 2 of at least 2, "
+                                               "got 100; the nearest is 128"),
+    (["--method", "sobol", "--samples", "1"], "--samples: Sobol sampling needs N to be a power of 2 of at least 2, "
+                                             "got 1; the nearest is 2"),
     (["--method", "morris", "--samples", "4", "--second-order"], "only for --method sobol"),
     (["--method", "morris", "--samples", "4", "--levels", "3"], "--levels"),
     (["--method", "sobol", "--samples", "8", "--levels", "6"], "--levels: only for --method morris"),
     (["--method", "morris", "--samples", "4", "--params", "raid_intensity,"], "a comma too many"),
+    (["--method", "morris", "--samples", "4", "--outputs", "remittances_final_12m_usd_bn,,"],
+     "--outputs: an empty name in 'remittances_final_12m_usd_bn,,' (a comma too many?)"),
     (["--method", "sobol", "--samples", "8", "--outputs", "remittance_change_12m_pct", "--months", "6"],
      "needs --months of at least 13"),
     (["--method", "sobol", "--samples", "8", "--outputs", "peak_unemployment"], "did you mean"),

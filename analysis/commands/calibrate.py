@@ -31,7 +31,7 @@ def register(subparsers):
                     "scenarios/calibrated/tajikistan_posterior.csv (with .json provenance and, unless --no-plots, a "
                     "figure of prior against posterior) and its weighted median to "
                     "scenarios/calibrated/tajikistan.toml, which the model loads by default.")
-    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+    parser.add_argument("--scenario", type=cli.file_name, default=DEFAULT_SCENARIO,
                         help="historical scenario file, starting by 2010-01, the first target year's January "
                              "(default: this checkout's scenarios/history_2010_2024.toml)")
     parser.add_argument("--population", type=at_least_two, default=DEFAULT_POPULATION,
@@ -53,7 +53,7 @@ def register(subparsers):
     parser.add_argument("--write-to", type=cli.directory_name, default=calibration.CALIBRATED_DIR, metavar="DIR",
                         help="where the posterior and the point estimate go (default scenarios/calibrated)")
     add_yes_flag(parser)
-    parser.set_defaults(func=main)
+    parser.set_defaults(func=main, resumable=True)
 
 
 def main(args):

@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from analysis.cli import InputError, directory_name, number_type
+from analysis.cli import InputError, directory_name, file_name, number_type
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -28,7 +28,7 @@ def register(subparsers):
     parser.add_argument("--allow-remote", action="store_true",
                         help="allow a --host other machines can reach; the dashboard has no login, so anyone who "
                              "reaches it can run the model and write scenario files")
-    parser.add_argument("--scenario", metavar="FILE", help="base scenario to open with (default "
+    parser.add_argument("--scenario", metavar="FILE", type=file_name, help="base scenario to open with (default "
                                                            "scenarios/baseline.toml)")
     parser.add_argument("--save-dir", metavar="DIR", type=directory_name, default="my_scenarios",
                         help="where Save as scenario writes files (default my_scenarios/); existing files are "

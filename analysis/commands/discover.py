@@ -75,7 +75,7 @@ def register(subparsers):
                         help="the box reported is the densest on the peeling trajectory that keeps at least this "
                              "share of the cases of interest (default 0.5)")
     add_run_flags(parser, DEFAULT_REPLICATES)
-    parser.set_defaults(func=main)
+    parser.set_defaults(func=main, resumable=True)
 
 
 def parse_policies(text: str | None, scenario):

@@ -35,7 +35,8 @@ def main(args):
         raise InputError(str(error)) from None
     figures = [p for p in written if p.name != "report.html"]
     reports = [p for p in written if p.name == "report.html"]
-    print(f"wrote {len(figures)} figures and {len(reports)} report{'s' if len(reports) != 1 else ''}:")
+    print(f"wrote {len(figures)} figure{'s' if len(figures) != 1 else ''} and {len(reports)} "
+          f"report{'s' if len(reports) != 1 else ''}:")
     for path in written:
         print(f"  {path}")
     return 0

@@ -45,7 +45,7 @@ def register(subparsers):
     parser.add_argument("--levels", type=positive_int, default=None, metavar="P",
                         help="Morris: levels of the grid, even (default 4)")
     add_run_flags(parser, DEFAULT_REPLICATES)
-    parser.set_defaults(func=main)
+    parser.set_defaults(func=main, resumable=True)
 
 
 def parse_outputs(text: str | None, months: int) -> list[str]:
@@ -54,9 +54,11 @@ def parse_outputs(text: str | None, months: int) -> list[str]:
 
     if text is None:
         return list(scalars.available(months))
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    if not names:
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
         raise InputError("--outputs: expected a comma-separated list of scalar outputs")
+    if not all(names):
+        raise InputError(f"--outputs: an empty name in {text!r} (a comma too many?)")
     for name in names:
         if name not in scalars.BY_NAME:
             raise InputError(f"--outputs: unknown output '{name}'{parameters.suggest(name, scalars.NAMES)}; "

@@ -47,7 +47,7 @@ def register(subparsers):
     parser.add_argument("--lhs", type=positive_int, metavar="N", help="a Latin hypercube of N points over --params")
     add_factor_flags(parser, "parameters of the Latin hypercube")
     add_run_flags(parser, DEFAULT_REPLICATES)
-    parser.set_defaults(func=main)
+    parser.set_defaults(func=main, resumable=True)
 
 
 # ---------------------------------------------------------------------------------------------- parsing

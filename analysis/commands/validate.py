@@ -29,7 +29,7 @@ def register(subparsers):
                     "(skill 2014-2019, coverage, the 2013-2016 change and its decomposition), home_economy.csv (ILO "
                     "unemployment, poverty and households receiving a transfer in 10 days against the surveys, year "
                     "by year) and a figure.")
-    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+    parser.add_argument("--scenario", type=cli.file_name, default=DEFAULT_SCENARIO,
                         help=f"historical scenario file, running every month of "
                              f"{calibration.year_span(validation.NEEDED_YEARS)} (default: this checkout's "
                              f"scenarios/history_2010_2024.toml)")
