@@ -131,11 +131,17 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+# Starting the worker processes (the server process imports the model and loads its compiled kernels, then forks
+# them) took about 3 s before the first run on the project's 2-core machine; tiny sweeps are mostly this.
+LOCAL_START_SECONDS = 3.0
+
+
 class LocalBackend:
     def __init__(self, workers: int | None = None):
         self.workers = workers or available_cpus()
         self.description = (f"{self.workers} local process{'es' if self.workers > 1 else ''}"
                             if self.workers > 1 else "this process")
+        self.start_seconds = LOCAL_START_SECONDS if self.workers > 1 else 0.0
         self._pool = None
 
     def map(self, function, common: tuple, tasks):
@@ -205,6 +211,7 @@ class DaskBackend:
         self.workers = max(threads, 1)
         self.description = (f"a local Dask cluster of {self.workers} workers" if self.cluster else
                             f"the Dask cluster at {address} ({self.workers} worker threads)")
+        self.start_seconds = 0.0  # its workers are running by now
 
     def _check_cluster(self, address):
         """Refuse a scheduler or workers that cannot import this project, or that run other model code or data."""

@@ -196,8 +196,10 @@ def run(sweep: Sweep, out, *, backend=None, dask: str | None = None, workers: in
             raise SweepError(f"the pilot run failed: {error}") from None
     with borrowed(backend, dask, workers) as backend:
         if estimate and not todo.empty:
-            echo(f"estimated {format_duration(len(todo) * seconds_per_run / backend.workers)} on "
-                 f"{backend.description} (pilot run: {seconds_per_run:.2f} s per run)")
+            runs_seconds = len(todo) * seconds_per_run / backend.workers
+            starting = f", starting the workers about {backend.start_seconds:.0f} s" if backend.start_seconds else ""
+            echo(f"estimated {format_duration(backend.start_seconds + runs_seconds)} on {backend.description} "
+                 f"(pilot run: {seconds_per_run:.2f} s per run{starting})")
         store.lock()
         try:
             if not store.check(record):
