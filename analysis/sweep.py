@@ -130,7 +130,7 @@ def check_points(sweep: Sweep) -> None:
         except ValueError as error:
             setting = ", ".join(f"{name}={values[name]:g}" for name in sorted(shocked))
             raise SweepError(f"design point {row.point_id} ({setting}): the scenario's shock {error}; "
-                             f"narrow the bounds") from None
+                             f"narrow its range (--vary, --bounds)") from None
 
 
 def pilot(sweep: Sweep, overrides: dict) -> float:

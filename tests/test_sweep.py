@@ -155,3 +155,19 @@ def test_a_sweep_warns_when_it_varies_a_patent_fee_its_country_does_not_pay(tmp_
                  "4000", "--months", "2", "--workers", "1", "--no-plots",
                  "--out", str(tmp_path / "out")]) == 0
     assert "patent_fee_rub does not reach migrants from kyrgyzstan from 2015-08" in capsys.readouterr().err
+
+
+def test_a_sweep_refuses_points_that_the_scenarios_shock_pushes_out_of_bounds(tmp_path, capsys):
+    # The scenario triples raids; a swept value of 0.5 would make a chance of 1.5.
+    tripled = tmp_path / "tripled.toml"
+    tripled.write_text(f'[scenario]\nname = "tripled"\nextends = "{SCENARIO}"\n\n[[shocks]]\nlever = "raid_intensity"\n'
+                       f'mode = "scale"\nvalue = 3.0\nstart = "2025-02"\n')
+    out = tmp_path / "out"
+    assert main(["sweep", str(tripled), "--vary", "raid_intensity=0.1:0.5:3", "--replicates", "1", "--scale", "4000",
+                 "--months", "2", "--workers", "1", "--no-plots", "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: design point 2 (raid_intensity=0.5): the scenario's shock takes raid_intensity "
+                               "to 1.5 in 2025-02")
+    assert lines[0].endswith("narrow its range (--vary, --bounds)")
+    assert not out.exists()
