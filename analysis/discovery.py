@@ -164,6 +164,8 @@ def _check(node, text: str, flag: str) -> str:
     if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
         if _check(node.left, text, flag) != "number" or _check(node.right, text, flag) != "number":
             refuse(f"arithmetic on a condition ('{ast.unparse(node)}')")
+        if isinstance(node.op, ast.Div) and _is_constant(node.right) and _evaluate(node.right, None) == 0:
+            raise DiscoveryError(f"{flag}: division by zero ('{ast.unparse(node)}') in {text!r}")
         return "number"
     if isinstance(node, ast.BoolOp):
         if any(_check(v, text, flag) != "condition" for v in node.values):
@@ -506,9 +508,14 @@ def analyse(plan: Discovery, out, outcome: Outcome, *, mass_min: float = DEFAULT
         shown = ", ".join(str(p) for p in undefined["point_id"].head(5))
         raise DiscoveryError(f"--outcome: {', '.join(names)} is undefined (NaN) at {len(undefined)} design points "
                              f"({shown}{'...' if len(undefined) > 5 else ''}); see analysis/scalars.py")
+    values = outcome.quantity(base)
+    if values is not None and not np.isfinite(values).all():
+        bad = base.loc[~np.isfinite(values), "point_id"]
+        shown = ", ".join(str(p) for p in bad.head(5))
+        raise DiscoveryError(f"--outcome: {outcome.quantity_text} is not a finite number at {len(bad)} design points "
+                             f"({shown}{'...' if len(bad) > 5 else ''}): a division by zero?")
     y = outcome.holds(base)
     if y.all() or not y.any():
-        values = outcome.quantity(base)
         spread = "" if values is None else (f"; {outcome.quantity_text} runs from {np.min(values):.4g} to "
                                             f"{np.max(values):.4g}")
         which = "every" if y.all() else "no"

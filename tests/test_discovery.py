@@ -64,6 +64,7 @@ def test_a_threshold_turns_a_quantity_into_a_condition_and_sets_the_good_side():
     ("exposed_mean_per_100k", "--outcome", "is a quantity"),
     ("exposed_mean_per_100k > 'a'", "--outcome", "'a'"),
     ("remittances_final_12m_usd_bn < 3", "--outcome", "needs --months of at least 12"),
+    ("exposed_mean_per_100k / (2 - 2) > 1", "--outcome", "division by zero"),
 ])
 def test_outcomes_outside_the_grammar_are_refused_naming_the_flag_and_key(text, flag, key):
     with pytest.raises(discovery.DiscoveryError) as error:
@@ -238,6 +239,17 @@ def test_an_outcome_no_case_satisfies_is_refused_and_writes_no_analysis(discover
     message = refused(capsys, *DISCOVER, "--policies", POLICY, "--out", str(out), "--outcome",
                       "remittance_change_12m_pct < -99")
     assert "--outcome: no case satisfies" in message and "runs from" in message
+    assert sorted(p.name for p in out.iterdir()) == [".tajmig", "runs"]
+
+
+def test_an_outcome_that_divides_by_zero_in_some_case_is_refused(discovered, tmp_path, capsys):
+    out = tmp_path / "inf"
+    shutil.copytree(discovered[0] / "runs", out / "runs")
+    shutil.copy(discovered[0] / ".tajmig", out / ".tajmig")
+    message = refused(capsys, *DISCOVER, "--policies", POLICY, "--out", str(out), "--outcome",
+                      "remittance_change_12m_pct / (peak_unemployment_rate - peak_unemployment_rate) < -1")
+    assert message.startswith("error: --outcome: remittance_change_12m_pct / (peak_unemployment_rate - "
+                              "peak_unemployment_rate) is not a finite number at ")
     assert sorted(p.name for p in out.iterdir()) == [".tajmig", "runs"]
 
 
