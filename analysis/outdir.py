@@ -41,8 +41,9 @@ _LEFTOVER_RE = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:-.*)
 MAX_NAME_BYTES = 255
 # Figures and report.html are drawn after the results have replaced the target (and again by ``plot``, in any
 # format), so the marker cannot list them: they are recognised by the names analysis/report.py gives them for run,
-# compare and validation results.
-_RENDERED_RE = re.compile(r"^(?:report\.html|(?:fan|compare)_\w+\.(?:png|svg|pdf)|hindcast\.(?:png|svg|pdf))$")
+# compare and validation results, and so are the temporary files a killed redraw can leave (``.<name>.tmp``).
+_RENDERED_RE = re.compile(
+    r"^(\.)?(?:report\.html|(?:fan|compare)_\w+\.(?:png|svg|pdf)|hindcast\.(?:png|svg|pdf))(?(1)\.tmp)$")
 
 
 class OutputError(Exception):

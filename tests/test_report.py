@@ -5,6 +5,7 @@ the scenario description and the provenance. Bad directories end with one line a
 import base64
 import io
 import json
+import pathlib
 import re
 import subprocess
 import sys
@@ -128,6 +129,23 @@ def test_svg_figures_are_embedded_as_svg_and_pdf_figures_as_png(tmp_path):
     assert directory / "hindcast.pdf" in written
     images = embedded_images((directory / "report.html").read_text(encoding="utf-8"))
     assert len(images) == 1 and images[0].startswith(b"\x89PNG")
+
+
+def test_an_interrupted_redraw_leaves_the_previous_figure_whole(tmp_path, monkeypatch):
+    directory = WRITERS["validation"](tmp_path / "validation")
+    report.render(directory)
+    before = (directory / "hindcast.png").read_bytes()
+    real_write_bytes = pathlib.Path.write_bytes
+
+    def write_half_then_stop(path, data):
+        real_write_bytes(path, data[:len(data) // 2])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_half_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        report.render(directory)
+    assert (directory / "hindcast.png").read_bytes() == before
+    assert not [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.mark.parametrize("case", ["missing", "no manifest", "unknown kind", "bad format", "not ours"])
