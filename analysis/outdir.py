@@ -94,6 +94,13 @@ def owner(directory) -> dict | None:
     return record
 
 
+def missing_marker(directory) -> str:
+    """Why ``owner(directory)`` found no marker, for an error message."""
+    if os.path.lexists(Path(directory, MARKER)):
+        return f"its {MARKER} file is not one this program wrote, or cannot be read"
+    return f"no {MARKER} file"
+
+
 def _is_within(path: Path, ancestor: Path) -> bool:
     return path == ancestor or ancestor in path.parents
 
@@ -151,8 +158,8 @@ def check_output_directory(target, kind: str, *, flag: str = "--out", inputs=())
         if all(name in entries for name in _LEGACY_STORE_FILES):
             raise OutputError(f"{flag}: {shown} is a sweep store; a {kind} is not written into one, choose "
                               f"another directory")
-        raise OutputError(f"{flag}: {shown} exists, is not empty and was not written by this program (no {MARKER} "
-                          f"file); choose another directory, or empty it yourself")
+        raise OutputError(f"{flag}: {shown} exists, is not empty and was not written by this program "
+                          f"({missing_marker(absolute)}); choose another directory, or empty it yourself")
     owned = record["kind"]
     if owned != kind:
         article = "an" if owned[:1] in ("a", "e", "i", "o", "u") else "a"

@@ -160,3 +160,15 @@ def test_a_store_is_not_probed_nor_checked_for_foreign_files(tmp_path, monkeypat
     (store / "notes.txt").write_text("a store is resumed in place, never replaced\n")
     refuse_renaming(monkeypatch, store)
     check_output_directory(store, "sweep")
+
+
+def test_a_damaged_marker_is_named_as_such_and_the_directory_kept(tmp_path):
+    out = write_results(tmp_path / "out")
+    (out / outdir.MARKER).write_text("{not json")
+    with pytest.raises(OutputError, match=r"not written by this program \(its \.tajmig file is not one this program "
+                                          r"wrote, or cannot be read\)"):
+        check_output_directory(out, "run")
+    assert listing(out) == [".tajmig", "baseline", "baseline/timeseries.csv", "summary.csv"]
+    (out / outdir.MARKER).unlink()
+    with pytest.raises(OutputError, match=r"\(no \.tajmig file\)"):
+        check_output_directory(out, "run")

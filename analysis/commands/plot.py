@@ -20,7 +20,7 @@ def main(args):
 
     from analysis import report
     from analysis.cli import InputError
-    from analysis.outdir import MARKER, owner
+    from analysis.outdir import missing_marker, owner
 
     try:
         report.read_manifest(args.directory)
@@ -28,8 +28,9 @@ def main(args):
         parent = Path(args.directory).resolve().parent
         written_here = owner(args.directory) is not None or (owner(parent) or {}).get("kind") == "compare"
         if not written_here:
-            raise InputError(f"{args.directory}: not written by this program (no {MARKER} file); plot redraws only "
-                             f"directories that run, compare, sweep, sensitivity, validate or discover wrote")
+            raise InputError(f"{args.directory}: not written by this program ({missing_marker(args.directory)}); plot "
+                             f"redraws only directories that run, compare, sweep, sensitivity, validate or discover "
+                             f"wrote")
         written = report.render_all(args.directory, args.format)
     except report.NotAResultsDirectory as error:
         raise InputError(str(error)) from None
