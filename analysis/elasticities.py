@@ -79,7 +79,7 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.elasticities",
-        description="Elasticities of USD remittances to a permanent 10 %% rise of the rouble wage and of the rouble's "
+        description="Elasticities of USD remittances to a permanent 10 % rise of the rouble wage and of the rouble's "
                     "price of a dollar, from paired baseline runs (common random numbers).")
     parser.add_argument("--scale", type=cli.positive_float, default=100.0, help="persons per agent (default 100)")
     parser.add_argument("--seeds", type=cli.at_least(2), default=4,

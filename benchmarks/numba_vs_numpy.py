@@ -40,30 +40,36 @@ def uniform_numpy(key, slots):
     return (z >> rs._S11).astype(np.float64) * rs._INV_2_53
 
 
-def labour_numpy(people, households, n, separation, find_rate, region_wage_usd, month, rest_months, keys):
-    """Step 6 in vectorised numpy: the same rule as the compiled kernels. Returns the wages paid."""
+def labour_numpy(people, households, n, market, month, keys):
+    """Step 6 in vectorised numpy: the same rule as the compiled kernels (separations, hires, the household plot,
+    wages). Returns the wages paid."""
     rows = np.arange(n)
-    location, employed = people.location[:n], people.employed[:n]
+    location, employed, on_plot = people.location[:n], people.employed[:n], people.on_plot[:n]
     home = location == HOME
-    was = employed.copy()
-    searches = home & (was | people.deported[:n] | (people.returned_month[:n] <= month - rest_months))
+    was, was_on_plot = employed.copy(), on_plot.copy()
+    plot = was & was_on_plot
+    searches = home & (was | people.deported[:n] | (people.returned_month[:n] <= month - market.rest_months))
     u = np.where(was, uniform_numpy(keys[rs.HOME_SEPARATION], rows), uniform_numpy(keys[rs.HOME_HIRE], rows))
-    now = np.where(was, u >= separation, u < find_rate)
+    hired = ~was & (u < market.find_rate)
+    to_plot = ~was & ~hired & (uniform_numpy(keys[rs.HOME_PLOT], rows) < market.plot_take_up)
+    now = np.where(was, u >= np.where(plot, market.plot_exit, market.separation), hired | to_plot)
     months = people.unemployed_months[:n]
     new_months = np.where(now, 0, np.where(was, 1, months.astype(np.int64) + 1))
     employed[:] = np.where(searches, now, was)
+    on_plot[:] = np.where(searches, now & (plot | to_plot), was_on_plot)
     months[:] = np.where(searches, new_months, months)
     paid = home & employed
-    wage = region_wage_usd[people.region[:n]] * SKILL_WAGE[people.skill[:n]]
+    wage = market.region_wage_usd[people.region[:n]] * np.where(on_plot, market.plot_income_share,
+                                                                SKILL_WAGE[people.skill[:n]])
     people.wage_usd[:n] = np.where(paid, wage, np.where(home, 0.0, people.wage_usd[:n]))
     np.add.at(households.earnings_usd, people.household[:n][paid], wage[paid])
     return float(np.cumsum(wage[paid])[-1]) if paid.any() else 0.0
 
 
 @njit(cache=True, _nrt=False)
-def labour_numba(people, households, n, separation, find_rate, region_wage_usd, month, rest_months, keys, scratch):
-    home_labour_market.work(people, 0, n, separation, find_rate, month, rest_months, keys)
-    return home_labour_market.pay(people, households, 0, n, region_wage_usd, 0.0, scratch)
+def labour_numba(people, households, n, market, month, keys, scratch):
+    home_labour_market.work(people, 0, n, market, month, keys)
+    return home_labour_market.pay(people, households, 0, n, market, 0.0, scratch)
 
 
 def _copy(columns):
@@ -75,8 +81,12 @@ def measure(scale: float = 10.0, repeats: int = 5, seed: int = 1) -> dict:
     engine = model.engine
     people, households, n = engine.people, engine.households, engine.next_free
     keys = rs.month_keys(model.master_key, model.month)
-    arguments = (n, 0.015, 0.12, np.array([95.0, 110.0, 120.0, 100.0, 130.0])[:engine.n_regions], model.month, 2,
-                 keys)
+    v = model.values
+    market = home_labour_market.MarketTerms(
+        find_rate=0.12, separation=0.015, vacancies=0.0,
+        region_wage_usd=np.array([95.0, 110.0, 120.0, 100.0, 130.0])[:engine.n_regions], rest_months=2,
+        plot_take_up=v["plot_take_up"], plot_exit=v["plot_exit_prob"], plot_income_share=v["plot_income_share"])
+    arguments = (n, market, model.month, keys)
     scratch = np.empty(people.location.shape[0], dtype=np.int32)
     labour_numba(_copy(people), _copy(households), *arguments, scratch)  # load the compiled code
 

@@ -57,3 +57,14 @@ def test_json_that_is_a_directory_is_one_line_and_status_2(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "--json" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_numba_comparison_still_runs_the_engines_rule_and_agrees_with_numpy(tmp_path):
+    # benchmarks/numba_vs_numpy.py calls the home labour market's kernels directly; it broke once unnoticed when
+    # their signature changed. It raises if its numpy version and the kernels disagree on any column.
+    target = tmp_path / "numba.json"
+    done = subprocess.run([sys.executable, "benchmarks/numba_vs_numpy.py", "--scale", "400", "--repeats", "1",
+                           "--json", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(target.read_text())
+    assert result["identical"] is True and result["agents"] > 5000

@@ -15,7 +15,7 @@ def register(subparsers):
                     "first run on an empty cache; both engines at about 20,000 agents over 12 months; the "
                     "2010-2019 history at the calibration's scale through local processes and a Dask LocalCluster "
                     "(runs per second, and Dask's overhead as a paired ratio over three repeats); run time from "
-                    "about 10,000 agents to full scale. The full measurement takes about three minutes on an idle "
+                    "about 10,000 agents to full scale. The full measurement takes three to five minutes on an idle "
                     "2-core machine and twice that on a busy one; close other work first, timings depend on it.")
     parser.add_argument("--quick", action="store_true",
                         help="tiny populations and few months: checks that every measurement runs (about a "
