@@ -94,6 +94,28 @@ def owner(directory) -> dict | None:
     return record
 
 
+def write_atomically(path: Path, write, *args, **kwargs) -> None:
+    """``write(temporary, *args, **kwargs)``, flush it to disk, then rename it over ``path``: a write that is
+    interrupted or fails leaves the previous file whole, and its temporary file is removed."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary, *args, **kwargs)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    fsync_directory(path.parent)
+
+
+def fsync_directory(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 def missing_marker(directory) -> str:
     """Why ``owner(directory)`` found no marker, for an error message."""
     if os.path.lexists(Path(directory, MARKER)):

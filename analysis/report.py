@@ -15,13 +15,13 @@ import html
 import io
 import json
 import math
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import plots
 from analysis.formatting import format_signed, format_value
+from analysis.outdir import write_atomically
 from sim import outputs
 
 MANIFESTS = ("run.json", "compare.json", "design.json", "validation.json", "discovery.json")
@@ -73,26 +73,16 @@ def render(directory, fmt: str = "png") -> list[Path]:
     for name, (figure, caption) in figures.items():
         path = directory / f"{name}.{fmt}"
         if fmt == "png":
-            _replace(path, Path.write_bytes, png_bytes(figure))
+            write_atomically(path, Path.write_bytes, png_bytes(figure))
         else:
-            _replace(path, figure.savefig, format=fmt, dpi=DPI)
+            write_atomically(path, figure.savefig, format=fmt, dpi=DPI)
         written.append(path)
         embedded.append((caption, plots.title_of(figure), _embeddable(figure, path, fmt)))
     page = directory / "report.html"
-    _replace(page, Path.write_text, _page(kind, manifest, sections, embedded), encoding="utf-8")
+    write_atomically(page, Path.write_text, _page(kind, manifest, sections, embedded), encoding="utf-8")
     written.append(page)
     return written
 
-
-def _replace(path: Path, write, *args, **kwargs) -> None:
-    """``write(temporary, *args, **kwargs)``, then rename the temporary file over ``path``: a redraw that is
-    interrupted or fails leaves the previous file whole rather than half-written."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        write(temporary, *args, **kwargs)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def render_all(directory, fmt: str = "png") -> list[Path]:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import provenance
+from analysis.outdir import fsync_directory, write_atomically
 
 DESIGN_FILE = "design.json"
 POINTS_FILE = "points.csv"
@@ -76,30 +77,13 @@ def fingerprint(design: dict, sample: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-def _write_atomically(path: Path, write) -> None:
-    """``write(temporary_path)``, flush it to disk, then rename it over ``path``."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    write(temporary)
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(path: Path) -> None:
-    directory = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
 
 def write_csv(path, frame: pd.DataFrame) -> None:
-    _write_atomically(Path(path), lambda p: frame.to_csv(p, index=False))
+    write_atomically(Path(path), lambda p: frame.to_csv(p, index=False))
 
 
 def write_json(path, data: dict) -> None:
-    _write_atomically(Path(path), lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+    write_atomically(Path(path), lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
 # pandas writes floats with repr(); pandas 3 parses them back exactly by default, pandas 2 only when asked (and
@@ -281,7 +265,7 @@ class Store:
         done.update({run_id: record for run_id in table.column("run_id").to_numpy().tolist()})
         self.write_manifest(manifest, done)
         os.replace(temporary, path)
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
         return path
 
     def write_manifest(self, manifest: pd.DataFrame, done: dict) -> None:
