@@ -53,19 +53,18 @@ non_negative_int = number_type(int, "a whole number", lambda v: v >= 0, "must be
 positive_float = number_type(float, "a number", lambda v: 0 < v < float("inf"), "must be a positive finite number")
 
 
-def directory_name(text: str) -> str:
-    """An argparse type for ``--out``: an empty name would be taken for the current directory."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a directory name, got an empty string")
-    return text
-
-
-def file_name(text: str) -> str:
-    """An argparse type for a file flag such as ``--scenario``: an empty name would be taken for the current
+def _named(what: str):
+    """An argparse type for a path flag that refuses an empty name, which would be taken for the current
     directory."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a file name, got an empty string")
-    return text
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"expected {what}, got an empty string")
+        return text
+    return parse
+
+
+directory_name = _named("a directory name")  # --out, --write-to, --save-dir, plot's DIR
+file_name = _named("a file name")  # --scenario
 
 
 def at_least(minimum: int):
